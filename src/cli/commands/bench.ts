@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { DEFAULT_CONFIG } from '../../config/load.js';
+import type { RunResult } from '../../results/schema.js';
+import { formatCategoryTable, formatNotes, formatSummaryTable } from '../../report/table.js';
+import { runBench, RunInterrupted } from '../../run/bench.js';
+import { formatStatisticsTable } from '../../stats/table.js';
+import { createProgress } from '../../run/progress.js';
+import { InputError } from '../../util/errors.js';
+
+interface BenchCliOptions {
+  config: string;
+  outDir?: string;
+  quiet?: boolean;
+  resume?: string;
+  cache: boolean;
+  maxErrorRate?: string;
+}
+
+/** Pipelines whose share of failed questions is above the limit. */
+export function errorRateViolations(result: RunResult, limit: number): string[] {
+  return result.pipelines
+    .filter((p) => p.summary.questions > 0 && p.summary.errors / p.summary.questions > limit)
+    .map((p) => `${p.name}: ${p.summary.errors}/${p.summary.questions} questions failed (${JSON.stringify(p.summary.errorsByKind)}), above the limit of ${(100 * limit).toFixed(1)}%`);
+}
+
+function parseRate(s: string): number {
+  const x = Number(s);
+  if (!(x >= 0 && x <= 1)) throw new InputError(`--max-error-rate must be a number from 0 to 1, got "${s}"`);
+  return x;
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('run every pipeline of a config over its dataset and write result JSON')
+    .option('-c, --config <file>', 'config file (.ts with defineConfig, or .json)', DEFAULT_CONFIG)
+    .option('-o, --out-dir <dir>', 'where result JSON goes (default: config outDir)')
+    .option('-r, --resume <runId>', 'finish an interrupted run (same config)')
+    .option('--no-cache', 'bypass the response cache')
+    .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (o: BenchCliOptions) => {
+      const progress = createProgress(process.stderr, o.quiet);
+      const controller = new AbortController();
+      let runId: string | undefined;
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave now
+        progress.log('\ninterrupted: finishing calls in flight (Ctrl-C again to quit at once)…');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const { result, path } = await runBench({
+          configPath: o.config,
+          outDir: o.outDir,
+          resume: o.resume,
+          noCache: !o.cache,
+          progress,
+          signal: controller.signal,
+          onRunId: (id) => (runId = id),
+        });
+        process.stdout.write(`${formatSummaryTable(result)}\n${formatCategoryTable(result)}\n${formatStatisticsTable(result.statistics)}\n${formatNotes(result)}\n`);
+        process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
+        const limit = o.maxErrorRate !== undefined ? parseRate(o.maxErrorRate) : (result.run.config as { maxErrorRate: number }).maxErrorRate;
+        const violations = errorRateViolations(result, limit);
+        for (const v of violations) process.stderr.write(`error rate: ${v}\n`);
+        if (violations.length) process.exitCode = 1;
+      } catch (err) {
+        if (!(err instanceof RunInterrupted)) throw err;
+        const cfg = o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`;
+        process.stderr.write(`run ${err.runId} stopped; answers so far are saved. Resume with: npm run bench --${cfg} --resume ${runId ?? err.runId}\n`);
+        process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

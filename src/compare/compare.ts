@@ -1,0 +1,298 @@
+/**
+ * Paired comparison of two runs of the same questions: per pipeline and metric, A, B, the change,
+ * its paired-bootstrap CI and significance; latency and cost as ratios; and the questions whose
+ * outcome flipped.
+ */
+import { CATEGORIES, type Category } from '../dataset/schema.js';
+import type { Freshness, PipelineResult, ResultRecord, RunResult } from '../results/schema.js';
+import { alphaFor, excludesZero, mean, pairedBootstrapDiffCI, resolveBootstrapOptions } from '../stats/bootstrap.js';
+import { correct, column, commonIds, errored, f1, freshnessEligible, indexRecords, missing, stale } from '../stats/records.js';
+import { mcnemarOn } from '../stats/run-statistics.js';
+import { InputError } from '../util/errors.js';
+import { schemaMajor, SUPPORTED_SCHEMA_MAJOR } from './read.js';
+
+export const COMPARISON_VERSION = '1.0';
+
+export const METRICS = ['f1', 'exactMatch', 'staleRate', 'missingRate', 'errorRate'] as const;
+export type MetricName = (typeof METRICS)[number];
+
+export const METRIC_LABELS: Record<MetricName, string> = {
+  f1: 'F1',
+  exactMatch: 'Exact match',
+  staleRate: 'Stale rate',
+  missingRate: 'Missing rate',
+  errorRate: 'Error rate',
+};
+
+/** Whether a higher value is an improvement (accuracy) or a regression (stale, missing, errors). */
+export const HIGHER_IS_BETTER: Record<MetricName, boolean> = { f1: true, exactMatch: true, staleRate: false, missingRate: false, errorRate: false };
+
+export interface MetricComparison {
+  /** Paired questions the metric is computed on (freshness: eligible ones only). */
+  questions: number;
+  /** Null when there are no questions to compute it on. */
+  a: number | null;
+  b: number | null;
+  /** b - a. */
+  delta: number | null;
+  /** Paired-bootstrap CI of b - a. */
+  lo: number | null;
+  hi: number | null;
+  /** Exact match: McNemar p < alpha. Other metrics: the CI excludes 0. */
+  significant: boolean;
+  /** McNemar's exact p-value (exact match only). */
+  pValue: number | null;
+}
+
+export interface RatioComparison {
+  a: number | null;
+  b: number | null;
+  /** b / a; null when either is unknown, or a is 0 while b is not. */
+  ratio: number | null;
+}
+
+export type FlipKind = 'right-to-wrong' | 'wrong-to-right' | 'current-to-stale';
+
+export interface FlipSide {
+  answer: string | null;
+  exactMatch: number;
+  f1: number;
+  freshness: Freshness | null;
+  error: string | null;
+}
+
+export interface Flip {
+  pipeline: string;
+  questionId: string;
+  category: Category;
+  kinds: FlipKind[];
+  a: FlipSide;
+  b: FlipSide;
+}
+
+export interface PipelineComparison {
+  pipeline: string;
+  model: { a: string; b: string };
+  questions: number;
+  metrics: Record<MetricName, MetricComparison>;
+  /** From the run summaries, which count non-cached calls only. */
+  latencyMs: { p50: RatioComparison; p95: RatioComparison; nonCachedCalls: { a: number; b: number } };
+  costUsd: { perThousandQuestions: RatioComparison };
+  flips: Record<FlipKind, number>;
+}
+
+export interface RunRef {
+  label: string;
+  runId: string;
+  startedAt: string;
+  gitCommit: string | null;
+  datasetHash: string;
+  schemaVersion: string;
+}
+
+export interface Comparison {
+  version: typeof COMPARISON_VERSION;
+  a: RunRef;
+  b: RunRef;
+  /** True when --force compared runs that are not fully comparable. */
+  forced: boolean;
+  questions: { common: number; onlyA: number; onlyB: number };
+  method: { interval: 'paired-percentile-bootstrap'; resamples: number; seed: number; level: number; test: 'mcnemar-exact'; alpha: number };
+  pipelines: PipelineComparison[];
+  /** Pipelines only in B / only in A. */
+  added: string[];
+  removed: string[];
+  /** Flipped questions grouped by category (in dataset category order). */
+  flips: { category: Category; flips: Flip[] }[];
+  notes: string[];
+}
+
+export interface CompareOptions {
+  /** Compare the common questions of runs that are otherwise incomparable, and say so. */
+  force?: boolean;
+  /** How to name the runs in messages (e.g. file paths); default their run ids. */
+  labels?: { a?: string; b?: string };
+  seed?: number;
+  resamples?: number;
+  level?: number;
+}
+
+const SHOWN_IDS = 5;
+
+export function compareRuns(a: RunResult, b: RunResult, opts: CompareOptions = {}): Comparison {
+  const boot = resolveBootstrapOptions(opts);
+  const refA = runRef(a, opts.labels?.a);
+  const refB = runRef(b, opts.labels?.b);
+  const notes: string[] = [];
+  checkSchemaVersions(refA, refB, notes);
+
+  const idsA = questionIds(a);
+  const idsB = questionIds(b);
+  const common = [...idsA].filter((id) => idsB.has(id));
+  const onlyA = [...idsA].filter((id) => !idsB.has(id)).sort();
+  const onlyB = [...idsB].filter((id) => !idsA.has(id)).sort();
+  const problems = comparabilityProblems(refA, refB, onlyA, onlyB);
+  if (problems.length > 0 && !opts.force) {
+    throw new InputError(`runs are not comparable: ${problems.join('; ')}. Use --force to compare the ${common.length} common questions only.`);
+  }
+  if (problems.length > 0) notes.push(`Forced comparison of ${common.length} common questions only: ${problems.join('; ')}.`);
+  if (common.length === 0) throw new InputError(`runs ${refA.label} and ${refB.label} have no question in common`);
+
+  const commonSet = new Set(common);
+  const recA = indexRecords(a.records.filter((r) => commonSet.has(r.questionId)));
+  const recB = indexRecords(b.records.filter((r) => commonSet.has(r.questionId)));
+  const namesB = new Set(b.pipelines.map((p) => p.name));
+  const namesA = new Set(a.pipelines.map((p) => p.name));
+
+  const pipelines: PipelineComparison[] = [];
+  const allFlips: Flip[] = [];
+  for (const pa of a.pipelines) {
+    const pb = b.pipelines.find((p) => p.name === pa.name);
+    if (!pb) continue;
+    const byIdA = recA.get(pa.name) ?? new Map();
+    const byIdB = recB.get(pa.name) ?? new Map();
+    const ids = commonIds(byIdA, byIdB);
+    if (ids.length < commonSet.size) notes.push(`${pa.name}: ${commonSet.size - ids.length} common question(s) lack a record in one run and are left out.`);
+    const flips = findFlips(pa.name, ids, byIdA, byIdB);
+    allFlips.push(...flips);
+    pipelines.push(comparePipeline(pa, pb, ids, byIdA, byIdB, flips, boot, notes));
+  }
+
+  notes.push('Latency ratios use each run\'s summary percentiles, which count non-cached calls only (cached answers measure no model).');
+  if (opts.force && problems.length > 0) notes.push('Latency and cost ratios come from the run summaries and so cover all questions of each run, not only the common ones.');
+
+  return {
+    version: COMPARISON_VERSION,
+    a: refA,
+    b: refB,
+    forced: problems.length > 0,
+    questions: { common: common.length, onlyA: onlyA.length, onlyB: onlyB.length },
+    method: { interval: 'paired-percentile-bootstrap', resamples: boot.resamples, seed: boot.seed, level: boot.level, test: 'mcnemar-exact', alpha: alphaFor(boot.level) },
+    pipelines,
+    added: b.pipelines.map((p) => p.name).filter((n) => !namesA.has(n)),
+    removed: a.pipelines.map((p) => p.name).filter((n) => !namesB.has(n)),
+    flips: groupByCategory(allFlips),
+    notes,
+  };
+}
+
+function runRef(r: RunResult, label: string | undefined): RunRef {
+  return { label: label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, gitCommit: r.run.gitCommit, datasetHash: r.run.datasetHash, schemaVersion: r.schemaVersion };
+}
+
+/**
+ * A different major version may define fields differently, so even --force cannot compare it
+ * (readResultFile refuses such files already; this guards runs built in memory). Minor versions
+ * only add fields and are noted.
+ */
+function checkSchemaVersions(a: RunRef, b: RunRef, notes: string[]): void {
+  for (const r of [a, b]) {
+    if (schemaMajor(r.schemaVersion) !== SUPPORTED_SCHEMA_MAJOR) {
+      throw new InputError(
+        `runs are not comparable: result schema version ${r.schemaVersion} of ${r.label} is incompatible with this ragvft (reads ${SUPPORTED_SCHEMA_MAJOR}.x); --force cannot override this`,
+      );
+    }
+  }
+  if (a.schemaVersion !== b.schemaVersion) notes.push(`Result schema versions differ (${a.schemaVersion} vs ${b.schemaVersion}); compatible minor versions.`);
+}
+
+function questionIds(r: RunResult): Set<string> {
+  return new Set(r.records.map((rec) => rec.questionId));
+}
+
+function comparabilityProblems(a: RunRef, b: RunRef, onlyA: string[], onlyB: string[]): string[] {
+  const problems: string[] = [];
+  if (a.datasetHash !== b.datasetHash) problems.push(`dataset hashes differ (${short(a.datasetHash)} in ${a.label}, ${short(b.datasetHash)} in ${b.label})`);
+  if (onlyA.length > 0 || onlyB.length > 0) {
+    const parts = [];
+    if (onlyA.length > 0) parts.push(`${onlyA.length} only in ${a.label} (${listIds(onlyA)})`);
+    if (onlyB.length > 0) parts.push(`${onlyB.length} only in ${b.label} (${listIds(onlyB)})`);
+    problems.push(`question ids differ: ${parts.join(', ')}`);
+  }
+  return problems;
+}
+
+function short(hash: string): string {
+  return hash.length > 12 ? hash.slice(0, 12) : hash;
+}
+
+function listIds(ids: string[]): string {
+  return ids.length > SHOWN_IDS ? `${ids.slice(0, SHOWN_IDS).join(', ')}, …` : ids.join(', ');
+}
+
+type ById = ReadonlyMap<string, ResultRecord>;
+type Boot = ReturnType<typeof resolveBootstrapOptions>;
+
+function comparePipeline(pa: PipelineResult, pb: PipelineResult, ids: string[], byIdA: ById, byIdB: ById, flips: Flip[], boot: Boot, notes: string[]): PipelineComparison {
+  const eligible = ids.filter((id) => freshnessEligible(byIdB.get(id)!.category));
+  const metrics: Record<MetricName, MetricComparison> = {
+    f1: metricDiff(ids, byIdA, byIdB, f1, boot),
+    exactMatch: exactMatchDiff(ids, byIdA, byIdB, boot),
+    staleRate: metricDiff(eligible, byIdA, byIdB, stale, boot),
+    missingRate: metricDiff(eligible, byIdA, byIdB, missing, boot),
+    errorRate: metricDiff(ids, byIdA, byIdB, errored, boot),
+  };
+  const la = pa.summary.latencyMs;
+  const lb = pb.summary.latencyMs;
+  // Percentiles of zero measured calls are placeholders, not latencies.
+  const lat = (pick: 'p50' | 'p95') => ratio(la.count > 0 ? la[pick] : null, lb.count > 0 ? lb[pick] : null);
+  if (la.count === 0 || lb.count === 0) notes.push(`${pa.name}: no latency ratio, ${la.count === 0 ? 'A' : 'B'} has no non-cached call.`);
+  if (pa.model !== pb.model) notes.push(`${pa.name}: model changed (${pa.model} → ${pb.model}).`);
+  return {
+    pipeline: pa.name,
+    model: { a: pa.model, b: pb.model },
+    questions: ids.length,
+    metrics,
+    latencyMs: { p50: lat('p50'), p95: lat('p95'), nonCachedCalls: { a: la.count, b: lb.count } },
+    costUsd: { perThousandQuestions: ratio(pa.summary.costUsd.perThousandQuestionsUsd, pb.summary.costUsd.perThousandQuestionsUsd) },
+    flips: {
+      'right-to-wrong': flips.filter((f) => f.kinds.includes('right-to-wrong')).length,
+      'wrong-to-right': flips.filter((f) => f.kinds.includes('wrong-to-right')).length,
+      'current-to-stale': flips.filter((f) => f.kinds.includes('current-to-stale')).length,
+    },
+  };
+}
+
+function metricDiff(ids: string[], byIdA: ById, byIdB: ById, pick: (r: ResultRecord) => number, boot: Boot): MetricComparison {
+  if (ids.length === 0) return { questions: 0, a: null, b: null, delta: null, lo: null, hi: null, significant: false, pValue: null };
+  const va = column(ids, byIdA, pick);
+  const vb = column(ids, byIdB, pick);
+  const ci = pairedBootstrapDiffCI(va, vb, boot);
+  return { questions: ids.length, a: mean(va), b: mean(vb), delta: ci.diff, lo: ci.lo, hi: ci.hi, significant: excludesZero(ci), pValue: null };
+}
+
+/** Exact match also gets McNemar's exact test, the standard test for paired 0/1 outcomes. */
+function exactMatchDiff(ids: string[], byIdA: ById, byIdB: ById, boot: Boot): MetricComparison {
+  const m = metricDiff(ids, byIdA, byIdB, correct, boot);
+  if (ids.length === 0) return m;
+  const { pValue } = mcnemarOn(column(ids, byIdA, correct), column(ids, byIdB, correct));
+  return { ...m, pValue, significant: pValue < alphaFor(boot.level) };
+}
+
+export function ratio(a: number | null, b: number | null): RatioComparison {
+  if (a === null || b === null) return { a, b, ratio: null };
+  if (a === 0) return { a, b, ratio: b === 0 ? 1 : null };
+  return { a, b, ratio: b / a };
+}
+
+function findFlips(pipeline: string, ids: string[], byIdA: ById, byIdB: ById): Flip[] {
+  const flips: Flip[] = [];
+  for (const id of ids) {
+    const ra = byIdA.get(id)!;
+    const rb = byIdB.get(id)!;
+    const kinds: FlipKind[] = [];
+    if (correct(ra) > correct(rb)) kinds.push('right-to-wrong');
+    if (correct(ra) < correct(rb)) kinds.push('wrong-to-right');
+    if (ra.freshness === 'current' && rb.freshness === 'stale') kinds.push('current-to-stale');
+    if (kinds.length > 0) flips.push({ pipeline, questionId: id, category: rb.category, kinds, a: side(ra), b: side(rb) });
+  }
+  return flips;
+}
+
+function side(r: ResultRecord): FlipSide {
+  return { answer: r.answer, exactMatch: r.exactMatch, f1: r.f1, freshness: r.freshness, error: r.error ? `${r.error.kind}: ${r.error.message}` : null };
+}
+
+function groupByCategory(flips: Flip[]): Comparison['flips'] {
+  return CATEGORIES.map((category) => ({ category, flips: flips.filter((f) => f.category === category) })).filter((g) => g.flips.length > 0);
+}

@@ -1,0 +1,121 @@
+/**
+ * Builds small, valid RunResult objects for tests. Every run is validated against the real
+ * ResultSchema, so tests cannot drift from the format the bench writes.
+ */
+import type { Category } from '../dataset/schema.js';
+import { summarize } from '../metrics/summarize.js';
+import { type Freshness, RESULT_SCHEMA_VERSION, type ResultRecord, ResultSchema, type RunResult } from '../results/schema.js';
+import { computeRunStatistics } from '../stats/run-statistics.js';
+import { deriveSeed, mulberry32 } from '../stats/rng.js';
+
+export interface FixtureQuestion {
+  id: string;
+  category: Category;
+}
+
+/** What one pipeline did on one question; everything but `correct` has a sensible default. */
+export interface Outcome {
+  correct: boolean;
+  /** Default 1 when correct, else 0. */
+  f1?: number;
+  answer?: string | null;
+  /** Default for updated/new questions: current when correct, else stale (updated) / missing (new). */
+  freshness?: Freshness | null;
+  error?: boolean;
+  latencyMs?: number;
+  costUsd?: number | null;
+  cached?: boolean;
+}
+
+export type AnswerFn = (q: FixtureQuestion, index: number) => Outcome;
+
+/** Category mix of a realistic dataset: 40% static, 25% updated, 20% new, 15% unanswerable. */
+export function makeQuestions(n: number, prefix = 'q'): FixtureQuestion[] {
+  const pattern: Category[] = [...Array(8).fill('static'), ...Array(5).fill('updated'), ...Array(4).fill('new'), ...Array(3).fill('unanswerable')];
+  return Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i).padStart(4, '0')}`, category: pattern[i % pattern.length]! }));
+}
+
+/** A pipeline right with probability `p`, decided per question by a seeded draw (reproducible). */
+export function simulated(p: number, seed: number, extra: Partial<Outcome> = {}): AnswerFn {
+  return (q) => ({ correct: mulberry32(deriveSeed(seed, q.id))() < p, ...extra });
+}
+
+/** Wraps an answer function, overriding the outcome where `change` returns something. */
+export function withChanges(base: AnswerFn, change: (q: FixtureQuestion, i: number, o: Outcome) => Partial<Outcome> | undefined): AnswerFn {
+  return (q, i) => {
+    const o = base(q, i);
+    return { ...o, ...change(q, i, o) };
+  };
+}
+
+export interface MakeRunOptions {
+  id?: string;
+  datasetHash?: string;
+  schemaVersion?: string;
+  questions: FixtureQuestion[];
+  pipelines: Record<string, AnswerFn>;
+  models?: Record<string, string>;
+}
+
+export function makeRun(opts: MakeRunOptions): RunResult {
+  const names = Object.keys(opts.pipelines);
+  const records = names.flatMap((name) => opts.questions.map((q, i) => makeRecord(name, q, opts.pipelines[name]!(q, i))));
+  const model = (name: string) => opts.models?.[name] ?? 'local:reader';
+  // The real summary and statistics code, so tests see exactly what the bench writes.
+  const pipelines = names.map((name) => ({
+    name,
+    model: model(name),
+    retrieval: name !== 'closed-book',
+    summary: summarize(records.filter((r) => r.pipeline === name), { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 100_000, localModel: false } }),
+  }));
+  const run: RunResult = {
+    schemaVersion: opts.schemaVersion ?? RESULT_SCHEMA_VERSION,
+    run: {
+      id: opts.id ?? 'run-1',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      finishedAt: '2025-01-01T00:01:00.000Z',
+      harnessVersion: '0.1.0',
+      gitCommit: null,
+      configHash: 'cfg',
+      datasetHash: opts.datasetHash ?? 'dataset-hash-1',
+      dataset: { name: 'fixture', trainingCutoff: '2024-01-01', questions: opts.questions.length, documents: 10 },
+      models: Object.fromEntries(names.map((n) => [n, model(n)])),
+      embeddingModel: 'local:ppmi-svd',
+      embeddingCost: null,
+      resumed: false,
+      node: 'v20',
+      platform: 'linux',
+      cpu: { model: 'test', cores: 1 },
+      config: {},
+      warnings: [],
+    },
+    pipelines,
+    records,
+    statistics: computeRunStatistics({ pipelines, records }),
+  };
+  return ResultSchema.parse(run);
+}
+
+function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRecord {
+  const unanswerable = q.category === 'unanswerable';
+  const eligible = q.category === 'updated' || q.category === 'new';
+  const defaultFreshness: Freshness | null = !eligible ? null : o.error ? null : o.correct ? 'current' : q.category === 'updated' ? 'stale' : 'missing';
+  const defaultAnswer = o.error ? null : unanswerable && o.correct ? "I don't know" : o.correct ? `right answer ${q.id}` : `wrong answer ${q.id}`;
+  return {
+    questionId: q.id,
+    category: q.category,
+    pipeline,
+    answer: o.answer !== undefined ? o.answer : defaultAnswer,
+    abstained: unanswerable && o.correct,
+    exactMatch: o.correct && !o.error ? 1 : 0,
+    f1: o.error ? 0 : (o.f1 ?? (o.correct ? 1 : 0)),
+    freshness: o.freshness !== undefined ? o.freshness : defaultFreshness,
+    latencyMs: { total: o.latencyMs ?? 100, embed: null, search: null, generate: o.latencyMs ?? 100, firstToken: null },
+    tokens: { input: 50, output: 5 },
+    costUsd: o.costUsd === undefined ? 0.0001 : o.costUsd,
+    cached: o.cached ?? false,
+    retrievedDocIds: null,
+    retrieval: null,
+    error: o.error ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../util/errors.js';
+import { loadConfig } from './load.js';
+
+describe('loadConfig', () => {
+  it.each(readdirSync('bench').filter((f) => /\.(ts|json)$/.test(f)))('example bench/%s is a valid config', async (file) => {
+    const { config, datasetPath } = await loadConfig(join('bench', file));
+    expect(config.pipelines.length).toBeGreaterThan(0);
+    expect(datasetPath).toBe(resolve('fixtures/aurelia'));
+  });
+
+  it('fills defaults and resolves the dataset against the config folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-cfg-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ dataset: 'data' }));
+    const { config, datasetPath } = await loadConfig(join(dir, 'c.json'));
+    expect(datasetPath).toBe(join(dir, 'data'));
+    expect(config.retrieval).toMatchObject({ k: 5, efSearch: 64, temporalFilter: true });
+    expect(config.pipelines.map((p) => p.name)).toEqual(['closed-book', 'rag', 'fine-tuned', 'hybrid']);
+  });
+
+  it.each([
+    [{ dataset: 'd', retrieval: { k: 0 } }, 'field "retrieval.k"'],
+    [{ dataset: 'd', models: { base: 'no-provider' } }, 'field "models.base": must look like <provider>:<model>'],
+    [{ dataset: 'd', providers: { x: { type: 'openai', apiKey: 'sk-123' } } }, 'unknown field(s) "apiKey"'],
+    [{}, 'field "dataset": is missing'],
+  ])('rejects %j', async (cfg, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-cfg-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(cfg));
+    const err = await loadConfig(join(dir, 'c.json')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toContain(message);
+  });
+
+  it('names a missing config file', async () => {
+    await expect(loadConfig('nope.config.ts')).rejects.toThrow(/nope\.config\.ts: file not found/);
+  });
+});

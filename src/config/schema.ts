@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { GateConfigSchema } from '../gate/config.js';
+
+export const CONFIG_SCHEMA_VERSION = 1;
+
+/** `<provider>:<model>`; the model part may itself contain colons (OpenAI `ft:` ids do). */
+export const ModelRef = z.string().regex(/^[A-Za-z0-9_-]+:.+$/, 'must look like <provider>:<model>');
+
+export const PriceSchema = z.strictObject({
+  /** USD per 1M input tokens. */
+  input: z.number().nonnegative(),
+  /** USD per 1M output tokens. */
+  output: z.number().nonnegative(),
+  /** USD per 1M training tokens (fine-tuning), where the model can be fine-tuned. */
+  training: z.number().nonnegative().optional(),
+});
+export type Price = z.infer<typeof PriceSchema>;
+
+export const ProviderSchema = z.strictObject({
+  type: z.enum(['openai', 'openai-compatible']),
+  baseURL: z.string().url().optional(),
+  /** Name of the environment variable holding the API key. Keys never go in config. */
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderSchema>;
+
+export const PipelineSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _'),
+  /** A model reference, or a key of `models`. */
+  model: z.string().min(1),
+  /** Put the top-k retrieved chunks into the prompt. */
+  retrieval: z.boolean(),
+});
+export type PipelineConfig = z.infer<typeof PipelineSchema>;
+
+/** Training of a local fine-tune (`local:<name>` models), or bookkeeping for a remote one. */
+export const FinetuneSchema = z.strictObject({
+  /** Fine-tuning variant from dataset.json (e.g. `paraphrase`) or a JSONL path. */
+  data: z.string().min(1),
+  epochs: z.number().int().positive().default(30),
+  learningRate: z.number().positive().default(0.5),
+  /** Hashed question-feature dimension: the memory's capacity. */
+  features: z.number().int().positive().default(1 << 15),
+  seed: z.number().int().default(1),
+  /** For a remote fine-tune: the fine-tuned model this entry describes, e.g. `openai:ft:gpt-4o-mini-2024-07-18:org::abc`. */
+  model: ModelRef.optional(),
+  /** For a remote fine-tune: the base model whose training price applies, e.g. `openai:gpt-4o-mini-2024-07-18`. */
+  trainedFrom: ModelRef.optional(),
+  /** For a remote fine-tune: training tokens billed per epoch, when known (else counted from `data`). */
+  trainingTokens: z.number().int().nonnegative().optional(),
+});
+export type FinetuneConfig = z.infer<typeof FinetuneSchema>;
+
+export const ConfigSchema = z.strictObject({
+  schemaVersion: z.literal(CONFIG_SCHEMA_VERSION).default(CONFIG_SCHEMA_VERSION),
+  name: z.string().default('default'),
+  /** Dataset folder (with dataset.json) or the dataset.json path, relative to the config file. */
+  dataset: z.string().min(1),
+  /** Where result JSON goes, relative to the working directory. */
+  outDir: z.string().default('results'),
+  /** Models, indexes, embedding and response caches. */
+  cacheDir: z.string().default('.ragvft'),
+  providers: z.record(z.string(), ProviderSchema).default({}),
+  /** Named models, so pipelines can say `model: "base"`. */
+  models: z.record(z.string(), ModelRef).default({ base: 'local:reader', fineTuned: 'local:ft-paraphrase' }),
+  /** Local fine-tunes by name: `local:<name>` uses the weights trained from this entry. */
+  finetune: z.record(z.string(), FinetuneSchema).default({ 'ft-paraphrase': FinetuneSchema.parse({ data: 'paraphrase' }) }),
+  embedding: z
+    .strictObject({
+      /**
+       * `local:ppmi-svd` (trained on the corpus by this project), any transformers.js model id
+       * (`Xenova/bge-small-en-v1.5`), or an API embedding model `<provider>:<model>`.
+       */
+      model: z.string().default('local:ppmi-svd'),
+      dim: z.number().int().positive().default(256),
+      /** Folder of transformers.js models (`<org>/<name>/`); default `<cacheDir>/models`. */
+      localModelPath: z.string().optional(),
+      allowRemoteModels: z.boolean().default(false),
+      quantized: z.boolean().default(false),
+      batchSize: z.number().int().positive().default(32),
+    })
+    .prefault({}),
+  retrieval: z
+    .strictObject({
+      /** Chunk size and overlap in words. */
+      chunkSize: z.number().int().positive().default(120),
+      chunkOverlap: z.number().int().nonnegative().default(20),
+      k: z.number().int().positive().default(5),
+      efSearch: z.number().int().positive().default(64),
+      M: z.number().int().min(2).default(16),
+      efConstruction: z.number().int().positive().default(200),
+      space: z.enum(['cosine', 'ip', 'l2']).default('cosine'),
+      /** Only retrieve document versions valid on the question's asOf date. */
+      temporalFilter: z.boolean().default(true),
+    })
+    .prefault({}),
+  prompts: z
+    .strictObject({
+      system: z.string().default('Answer the question with a short phrase only. If you do not know the answer, reply exactly: I don\'t know'),
+      /** Placeholders: {{question}}, {{asOf}}. */
+      closedBook: z.string().default('Question (asked on {{asOf}}): {{question}}\nAnswer:'),
+      /** Placeholders: {{context}}, {{question}}, {{asOf}}. */
+      withContext: z.string().default('Context:\n{{context}}\n\nQuestion (asked on {{asOf}}): {{question}}\nAnswer:'),
+    })
+    .prefault({}),
+  generation: z
+    .strictObject({
+      maxOutputTokens: z.number().int().positive().default(64),
+      temperature: z.number().min(0).default(0),
+      /** Stream responses (records time to first token). */
+      stream: z.boolean().default(true),
+      /** Retries after a 429/5xx/network error, with backoff honouring Retry-After (AI SDK). */
+      maxRetries: z.number().int().min(0).default(2),
+    })
+    .prefault({}),
+  pipelines: z
+    .array(PipelineSchema)
+    .min(1)
+    .default([
+      { name: 'closed-book', model: 'base', retrieval: false },
+      { name: 'rag', model: 'base', retrieval: true },
+      { name: 'fine-tuned', model: 'fineTuned', retrieval: false },
+      { name: 'hybrid', model: 'fineTuned', retrieval: true },
+    ]),
+  concurrency: z.number().int().positive().default(4),
+  /** Per-question limit, retries and backoff included; a question over it is a `timeout` error. */
+  timeoutMs: z.number().int().positive().default(60_000),
+  /** Cache remote model responses on disk (content-addressed), so reruns are free and identical. */
+  responseCache: z.boolean().default(true),
+  /** `bench` exits 1 when a pipeline's share of failed questions is above this. */
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  /** Thresholds of `ragvft gate`. */
+  gate: GateConfigSchema.prefault({}),
+  cost: z
+    .strictObject({
+      /** Queries over which one-off fine-tuning cost is amortized. */
+      queryVolume: z.number().int().positive().default(100_000),
+      /** Overrides and additions to the built-in price table, keyed by `<provider>:<model>`. */
+      prices: z.record(z.string(), PriceSchema).default({}),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Typed helper for `*.config.ts` files, in the spirit of vitest's `defineConfig`. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config, FinetuneConfig } from '../config/schema.js';
+import { loadFinetuneData } from '../dataset/load.js';
+import type { Dataset } from '../dataset/schema.js';
+import { InputError } from '../util/errors.js';
+import { hashObject, sha256 } from '../util/hash.js';
+import { countTokens } from './local/text.js';
+import { saveLocalFinetune, trainLocalFinetune } from './local/train.js';
+import { lookupPrice } from './prices.js';
+import { splitModelRef } from './registry.js';
+
+export interface FinetuneInfo {
+  /** One-off training cost; null when unknown (never guessed as 0). */
+  usd: number | null;
+  /** Local training CPU seconds (0 for remote fine-tunes). */
+  seconds: number;
+  trainingTokens: number | null;
+  epochs: number | null;
+}
+
+export interface LocalFinetuneManifest {
+  name: string;
+  dataPath: string;
+  dataHash: string;
+  examples: number;
+  trainingTokens: number;
+  epochs: number;
+  seconds: number;
+  classes: number;
+  params: Omit<FinetuneConfig, 'data'>;
+}
+
+/** Folder of a local fine-tune: keyed by its data and hyper-parameters, so any change retrains. */
+async function finetuneDir(cacheDir: string, name: string, ft: FinetuneConfig, dataset: Dataset) {
+  const data = await loadFinetuneData(dataset, ft.data);
+  const dataHash = sha256(await readFile(data.path));
+  const key = hashObject({ dataHash, ft: { ...ft, data: undefined }, v: 1 }).slice(0, 12);
+  return { dir: join(cacheDir, 'finetunes', `${name}-${key}`), data, dataHash };
+}
+
+/**
+ * Trains the local fine-tune `name` unless weights for the same data and settings exist (or
+ * `force`). Returns the weights folder and its manifest.
+ */
+export async function ensureLocalFinetune(
+  name: string,
+  config: Pick<Config, 'finetune' | 'cacheDir'>,
+  dataset: Dataset,
+  opts: { force?: boolean; log?: (msg: string) => void } = {},
+): Promise<{ dir: string; manifest: LocalFinetuneManifest; trained: boolean }> {
+  const ft = config.finetune[name];
+  if (!ft) throw new InputError(`model "local:${name}" has no entry "${name}" under finetune in the config`);
+  const { dir, data, dataHash } = await finetuneDir(config.cacheDir, name, ft, dataset);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!opts.force && existsSync(manifestPath) && existsSync(join(dir, 'weights.json'))) {
+    return { dir, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as LocalFinetuneManifest, trained: false };
+  }
+  opts.log?.(`fine-tuning local:${name} on ${data.examples.length} examples (${ft.epochs} epochs)…`);
+  const { weights, stats } = trainLocalFinetune(data.examples, { epochs: ft.epochs, learningRate: ft.learningRate, features: ft.features, seed: ft.seed });
+  const { data: _d, ...params } = ft;
+  const manifest: LocalFinetuneManifest = { name, dataPath: data.path, dataHash, ...stats, params };
+  await saveLocalFinetune(dir, weights, manifest);
+  opts.log?.(`fine-tuned local:${name}: ${stats.classes} answers, ${stats.trainingTokens} tokens/epoch, ${stats.seconds.toFixed(1)} s`);
+  return { dir, manifest, trained: true };
+}
+
+/**
+ * Training cost of the model behind a pipeline: local fine-tunes cost CPU seconds, not dollars;
+ * a remote fine-tune is priced from its `finetune` entry (training tokens x epochs x price of
+ * the model it was trained from); a base model costs nothing to train.
+ */
+export async function finetuneCost(
+  modelRef: string,
+  config: Pick<Config, 'finetune' | 'cost'>,
+  dataset: Dataset,
+  local: Map<string, LocalFinetuneManifest>,
+  warn: (msg: string) => void,
+): Promise<FinetuneInfo> {
+  const { provider, modelId } = splitModelRef(modelRef);
+  if (provider === 'local') {
+    const m = local.get(modelId);
+    return m ? { usd: 0, seconds: m.seconds, trainingTokens: m.trainingTokens, epochs: m.epochs } : { usd: 0, seconds: 0, trainingTokens: null, epochs: null };
+  }
+  const entry = Object.values(config.finetune).find((f) => f.model === modelRef);
+  if (!entry) {
+    if (modelId.startsWith('ft:')) warn(`${modelRef}: fine-tuning cost unknown (add a finetune entry with model, trainedFrom and data): reported as null`);
+    return { usd: modelId.startsWith('ft:') ? null : 0, seconds: 0, trainingTokens: null, epochs: null };
+  }
+  let tokens = entry.trainingTokens;
+  if (tokens === undefined) {
+    const data = await loadFinetuneData(dataset, entry.data);
+    tokens = data.examples.reduce((a, ex) => a + ex.messages.reduce((b, m) => b + countTokens(m.content), 0), 0);
+    warn(`${modelRef}: training tokens estimated with ragvft's word tokenizer (${tokens}); set finetune.*.trainingTokens from the provider's bill for an exact figure`);
+  }
+  const price = entry.trainedFrom ? lookupPrice(entry.trainedFrom, { overrides: config.cost.prices }).price : null;
+  if (price?.training === undefined || price === null) {
+    warn(`${modelRef}: no training price for ${entry.trainedFrom ?? '(trainedFrom not set)'}: fine-tuning cost reported as null`);
+    return { usd: null, seconds: 0, trainingTokens: tokens, epochs: entry.epochs };
+  }
+  return { usd: (tokens * entry.epochs * price.training) / 1e6, seconds: 0, trainingTokens: tokens, epochs: entry.epochs };
+}

@@ -1,0 +1,160 @@
+/**
+ * Training, saving and loading of local fine-tunes (the memory in memory.ts).
+ *
+ * Plain SGD (one example per step) on softmax cross-entropy, `epochs` passes in an order shuffled
+ * by a seeded PRNG. All arithmetic is float64 in a fixed order, so the same data, options and seed
+ * give byte-identical weights.json.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { FinetuneExample } from '../../dataset/schema.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { encodeF32, encodeU32, featurize, softmax, WEIGHTS_FORMAT, WEIGHTS_VERSION, type LocalFinetuneWeights } from './memory.js';
+import { parseUserPrompt } from './prompt.js';
+import { countTokens } from './text.js';
+
+/**
+ * Weights smaller than this are dropped when saving. They are the many tiny negative updates every
+ * class gets for every feature it did not own; keeping them would multiply the file size by about
+ * the number of classes while barely moving any prediction.
+ */
+export const PRUNE_BELOW = 0.1;
+
+export interface TrainOptions {
+  epochs: number;
+  learningRate: number;
+  /** Hash buckets (the memory's capacity). */
+  features: number;
+  seed: number;
+}
+
+export interface TrainStats {
+  examples: number;
+  /** Tokens of all messages of all examples, one epoch, counted with `countTokens`. */
+  trainingTokens: number;
+  epochs: number;
+  seconds: number;
+  classes: number;
+}
+
+export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptions): { weights: LocalFinetuneWeights; stats: TrainStats } {
+  const t0 = performance.now();
+  if (!(opts.features >= 1 && Number.isInteger(opts.features))) throw new Error(`features must be a positive integer, got ${opts.features}`);
+
+  const classes: string[] = [];
+  const classOf = new Map<string, number>();
+  const data = examples.map((ex) => {
+    const user = ex.messages.filter((m) => m.role === 'user').at(-1)!.content;
+    const answer = ex.messages.at(-1)!.content.trim();
+    if (!classOf.has(answer)) {
+      classOf.set(answer, classes.length);
+      classes.push(answer);
+    }
+    return { x: featurize(parseUserPrompt(user).question, opts.features), y: classOf.get(answer)! };
+  });
+
+  // Only buckets some example uses ever get a gradient: keep rows for those alone.
+  const rows = new Map<number, Float64Array>();
+  for (const { x } of data) for (const b of x.index) if (!rows.has(b)) rows.set(b, new Float64Array(classes.length));
+
+  const rand = mulberry32(opts.seed);
+  const order = data.map((_, i) => i);
+  const p = new Float64Array(classes.length);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const idx of order) {
+      const { x, y } = data[idx]!;
+      p.fill(0);
+      x.index.forEach((b, k) => {
+        const row = rows.get(b)!;
+        for (let c = 0; c < p.length; c++) p[c]! += row[c]! * x.value[k]!;
+      });
+      softmax(p);
+      p[y]! -= 1; // gradient of cross-entropy w.r.t. the scores
+      x.index.forEach((b, k) => {
+        const row = rows.get(b)!;
+        const step = opts.learningRate * x.value[k]!;
+        for (let c = 0; c < p.length; c++) row[c]! -= step * p[c]!;
+      });
+    }
+  }
+
+  const weights = packWeights(rows, classes, opts.features);
+  const trainingTokens = examples.reduce((s, ex) => s + ex.messages.reduce((t, m) => t + countTokens(m.content), 0), 0);
+  return {
+    weights,
+    stats: { examples: examples.length, trainingTokens, epochs: opts.epochs, seconds: (performance.now() - t0) / 1000, classes: classes.length },
+  };
+}
+
+/** Sparse per-class storage (CSR), pruned, buckets ascending within each class. */
+function packWeights(rows: Map<number, Float64Array>, classes: string[], features: number): LocalFinetuneWeights {
+  const sortedBuckets = [...rows.keys()].sort((a, b) => a - b);
+  const offsets = [0];
+  const buckets: number[] = [];
+  const values: number[] = [];
+  for (let c = 0; c < classes.length; c++) {
+    for (const b of sortedBuckets) {
+      const w = rows.get(b)![c]!;
+      if (Math.abs(w) >= PRUNE_BELOW) {
+        buckets.push(b);
+        values.push(w);
+      }
+    }
+    offsets.push(buckets.length);
+  }
+  return {
+    format: WEIGHTS_FORMAT,
+    version: WEIGHTS_VERSION,
+    features,
+    classes,
+    offsets: encodeU32(offsets),
+    buckets: encodeU32(buckets),
+    values: encodeF32(values),
+  };
+}
+
+/** Small, fast, seedable PRNG (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WeightsSchema = z.object({
+  format: z.literal(WEIGHTS_FORMAT),
+  version: z.literal(WEIGHTS_VERSION),
+  features: z.number().int().positive(),
+  classes: z.array(z.string()),
+  offsets: z.string(),
+  buckets: z.string(),
+  values: z.string(),
+});
+
+/** Writes `weights.json` then `manifest.json` (each via temp file + rename); the manifest marks a complete fine-tune. */
+export async function saveLocalFinetune(dir: string, weights: LocalFinetuneWeights, manifest: object): Promise<void> {
+  await writeFileAtomic(join(dir, 'weights.json'), JSON.stringify(weights));
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export async function loadLocalFinetune(dir: string): Promise<LocalFinetuneWeights> {
+  const path = join(dir, 'weights.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot load local fine-tune weights from ${path}: ${(e as Error).message}`);
+  }
+  const parsed = WeightsSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${path} is not local fine-tune weights (format ${WEIGHTS_FORMAT} v${WEIGHTS_VERSION}): ${parsed.error.issues[0]?.message}`);
+  return parsed.data as LocalFinetuneWeights;
+}

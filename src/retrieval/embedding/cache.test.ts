@@ -1,0 +1,91 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCachedEmbedder } from './cache.js';
+import type { Embedder } from './types.js';
+
+/** A deterministic stand-in that records what it was asked to embed. */
+function fakeEmbedder(id = 'fake/model', dim = 8): Embedder & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    id,
+    dim,
+    calls,
+    async embed(texts) {
+      calls.push([...texts]);
+      return texts.map((t) => Float32Array.from({ length: dim }, (_, i) => Math.sin(t.length + i * 0.7 + (t.charCodeAt(0) || 0))));
+    },
+  };
+}
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ragvft-embcache-'));
+  file = join(dir, 'sub', 'embeddings.jsonl');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('createCachedEmbedder', () => {
+  it('embeds only misses, and a second run over the same texts is all hits with identical vectors', async () => {
+    const inner = fakeEmbedder();
+    const first = createCachedEmbedder(inner, file);
+    const a = await first.embed(['alpha', 'beta', 'alpha']);
+    expect(inner.calls).toEqual([['alpha', 'beta']]);
+    expect(first.stats()).toEqual({ hits: 0, misses: 3 });
+    const b = await first.embed(['beta', 'gamma']);
+    expect(inner.calls[1]).toEqual(['gamma']);
+    expect(first.stats()).toEqual({ hits: 1, misses: 4 });
+
+    const reopened = createCachedEmbedder(inner, file);
+    const again = await reopened.embed(['alpha', 'beta', 'gamma']);
+    expect(inner.calls).toHaveLength(2);
+    expect(reopened.stats()).toEqual({ hits: 3, misses: 0 });
+    expect(again).toEqual([a[0], a[1], b[1]]);
+  });
+
+  it('keeps models apart', async () => {
+    await createCachedEmbedder(fakeEmbedder('m/one'), file).embed(['alpha']);
+    const other = fakeEmbedder('m/two');
+    await createCachedEmbedder(other, file).embed(['alpha']);
+    expect(other.calls).toEqual([['alpha']]);
+  });
+
+  it('hands out copies, so callers cannot corrupt the cache', async () => {
+    const cached = createCachedEmbedder(fakeEmbedder(), file);
+    const [v] = await cached.embed(['alpha']);
+    const original = v.slice();
+    v.fill(0);
+    expect((await cached.embed(['alpha']))[0]).toEqual(original);
+  });
+
+  it('tolerates a torn last record and keeps appending whole lines', async () => {
+    const inner = fakeEmbedder();
+    await createCachedEmbedder(inner, file).embed(['alpha', 'beta']);
+    truncateSync(file, statSync(file).size - 20); // crash in the middle of writing "beta"
+    const reopened = createCachedEmbedder(inner, file);
+    await reopened.embed(['alpha', 'beta', 'gamma']);
+    expect(reopened.stats()).toEqual({ hits: 1, misses: 2 });
+    expect(inner.calls[1]).toEqual(['beta', 'gamma']);
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).h)).toHaveLength(3);
+    expect(createCachedEmbedder(inner, file).stats()).toEqual({ hits: 0, misses: 0 });
+    await createCachedEmbedder(inner, file).embed(['alpha', 'beta', 'gamma']);
+    expect(inner.calls).toHaveLength(2);
+  });
+
+  it('skips garbage and wrong-dimension records instead of trusting them', async () => {
+    const inner = fakeEmbedder('fake/model', 8);
+    await createCachedEmbedder(inner, file).embed(['alpha']);
+    appendFileSync(file, 'not json\n{"m":"fake/model","h":"x","v":"AAAA"}\n');
+    const reopened = createCachedEmbedder(inner, file);
+    await reopened.embed(['alpha']);
+    expect(reopened.stats()).toEqual({ hits: 1, misses: 0 });
+  });
+
+  it('rejects a non-finite vector from the inner embedder', async () => {
+    const bad: Embedder = { id: 'bad', dim: 2, embed: async (t) => t.map(() => Float32Array.of(0, Number.NaN)) };
+    await expect(createCachedEmbedder(bad, file).embed(['x'])).rejects.toThrow(/not a finite number/);
+  });
+});

@@ -1,0 +1,203 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalModelResult, ensureLocalEmbeddingModel } from './local-model.js';
+import { TEST_CORPUS } from './test-corpus.js';
+import { basicTokenize } from './tokenizer.js';
+import { type TransformersEmbedder, createTransformersEmbedder } from './transformers.js';
+
+const DIM = 64;
+const texts = [...TEST_CORPUS];
+let root: string;
+let model: LocalModelResult;
+let embedder: TransformersEmbedder;
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function norm(v: Float32Array): number {
+  return Math.sqrt(cosine(v, v));
+}
+
+/** Every file of a folder, relative path -> bytes. */
+function folderBytes(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const load = (modelId: string, quantized = false) =>
+  createTransformersEmbedder({ modelId, localModelPath: root, allowRemoteModels: false, quantized, batchSize: 8 });
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'ragvft-embedding-'));
+  model = await ensureLocalEmbeddingModel({ texts, dim: DIM, localModelPath: root, seed: 7 });
+  embedder = await load(model.modelId);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('ensureLocalEmbeddingModel', () => {
+  it('exports a transformers.js model folder', () => {
+    expect(model.built).toBe(true);
+    expect(model.modelId).toMatch(/^ragvft\/ppmi-svd-[0-9a-f]{12}$/);
+    expect(model.dir).toBe(join(root, model.modelId));
+    const manifest = JSON.parse(readFileSync(join(model.dir, 'ragvft-model.json'), 'utf8'));
+    const tokenizer = JSON.parse(readFileSync(join(model.dir, 'tokenizer.json'), 'utf8'));
+    expect(manifest).toMatchObject({ dim: DIM, seed: 7, modelId: model.modelId, textCount: texts.length });
+    expect(Object.keys(tokenizer.model.vocab)).toHaveLength(manifest.vocabSize);
+    expect(JSON.parse(readFileSync(join(model.dir, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ model_max_length: 512, pad_token: '[PAD]' });
+    expect(readdirSync(join(root, 'ragvft'))).toEqual([model.modelId.split('/')[1]]); // no temp folder left
+  });
+
+  it('writes an ONNX Gather graph that onnxruntime 1.14 accepts (IR 8, opset <= 18)', () => {
+    const { onnx } = onnxProto;
+    const m = onnx.ModelProto.decode(readFileSync(join(model.dir, 'onnx/model.onnx')));
+    expect(Number(m.irVersion)).toBe(8);
+    expect(Number(m.opsetImport[0].version)).toBeLessThanOrEqual(18);
+    const graph = m.graph as InstanceType<typeof onnx.GraphProto>;
+    expect(graph.node.map((n) => n.opType)).toEqual(['Gather']);
+    expect(graph.input.map((i) => i.name)).toEqual(['input_ids']);
+    expect(graph.output.map((o) => o.name)).toEqual(['last_hidden_state']);
+    expect((graph.initializer[0].dims ?? []).map(Number)).toEqual([JSON.parse(readFileSync(join(model.dir, 'ragvft-model.json'), 'utf8')).vocabSize, DIM]);
+  });
+
+  it('reuses a finished folder', async () => {
+    const again = await ensureLocalEmbeddingModel({ texts, dim: DIM, localModelPath: root, seed: 7 });
+    expect(again).toEqual({ ...model, built: false });
+  });
+
+  it('names a different model for different texts, dim or seed', async () => {
+    const ids = await Promise.all([
+      ensureLocalEmbeddingModel({ texts: texts.slice(1), dim: DIM, localModelPath: root, seed: 7 }),
+      ensureLocalEmbeddingModel({ texts, dim: 32, localModelPath: root, seed: 7 }),
+      ensureLocalEmbeddingModel({ texts, dim: DIM, localModelPath: root, seed: 8 }),
+    ]);
+    expect(new Set([model.modelId, ...ids.map((r) => r.modelId)]).size).toBe(4);
+  });
+
+  it('shares one build between concurrent calls', async () => {
+    const opts = { texts: texts.slice(0, 10), dim: 16, localModelPath: root };
+    const [a, b] = await Promise.all([ensureLocalEmbeddingModel(opts), ensureLocalEmbeddingModel(opts)]);
+    expect(a.dir).toBe(b.dir);
+    expect([a.built, b.built].sort()).toEqual([false, true]);
+  });
+
+  it('builds a usable model from a corpus without words (every text falls back)', async () => {
+    const empty = await ensureLocalEmbeddingModel({ texts: ['', '...'], dim: 8, localModelPath: root });
+    const e = await load(empty.modelId);
+    const [v] = await e.embed(['anything at all']);
+    expect(v.every(Number.isFinite)).toBe(true);
+    expect(norm(v)).toBeCloseTo(1, 5);
+    expect(e.fallbackCount()).toBe(1);
+  });
+
+  it('is deterministic: a second build is byte-identical but for buildSeconds', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'ragvft-embedding-'));
+    try {
+      const second = await ensureLocalEmbeddingModel({ texts, dim: DIM, localModelPath: other, seed: 7 });
+      expect(second.built).toBe(true);
+      expect(second.modelId).toBe(model.modelId);
+      const a = folderBytes(model.dir);
+      const b = folderBytes(second.dir);
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [file, bytes] of a) {
+        if (file === 'ragvft-model.json') {
+          const strip = (buf: Buffer) => ({ ...JSON.parse(buf.toString('utf8')), buildSeconds: 0 });
+          expect(strip(b.get(file)!)).toEqual(strip(bytes));
+        } else expect(b.get(file)!.equals(bytes), file).toBe(true);
+      }
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the local model through the transformers.js pipeline', () => {
+  it('discovers the dimension and returns unit vectors', async () => {
+    expect(embedder.id).toBe(model.modelId);
+    expect(embedder.dim).toBe(DIM);
+    const vectors = await embedder.embed(texts);
+    expect(vectors).toHaveLength(texts.length);
+    for (const v of vectors) {
+      expect(v).toHaveLength(DIM);
+      expect(v.every(Number.isFinite)).toBe(true);
+      expect(norm(v)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('never returns NaN: empty and all-unknown texts get one fixed unit fallback vector', async () => {
+    const before = embedder.fallbackCount();
+    const [empty, unknown, punctuation, known] = await embedder.embed(['', 'qwzx vvbnm plorf', '?!...', 'Vexhollow lighthouse']);
+    for (const v of [empty, unknown, punctuation, known]) {
+      expect(v.every(Number.isFinite)).toBe(true);
+      expect(norm(v)).toBeCloseTo(1, 5);
+    }
+    expect(embedder.fallbackCount() - before).toBe(3);
+    expect(unknown).toEqual(empty);
+    expect(known).not.toEqual(empty);
+  });
+
+  it('ranks the passage sharing a rare entity name with the question first', async () => {
+    const questions: [string, number][] = [
+      ['When was the Vexhollow lighthouse relit?', 0],
+      ['Who commissioned the Zorblax reactor?', 2],
+      ['What did Mirelle Dovano win?', 4],
+      ['Which symphony did Orrin Palethorpe compose?', 6],
+      ['What did Ilse Quarrender describe?', 9],
+      ['What did Tamsin Oakeshott found?', 12],
+      ['Which ship did Ysolde Marrick sail?', 16],
+      ['How many stars did Benedikt Haarlow catalogue?', 19],
+      ['Who designed the ventilation of the Skellig tunnel?', 26],
+      ['What did Ruaridh Vossberg restore?', 36],
+      ['Which cape did Odalys Fernholt sail around?', 40],
+      ['Which shafts did Casimir Lathewood inspect?', 41],
+      ['Which shafts did Aldous Fenchurch design?', 26],
+    ];
+    const docs = await embedder.embed(texts);
+    const queries = await embedder.embed(questions.map(([q]) => q));
+    questions.forEach(([q, gold], i) => {
+      const scores = docs.map((d) => cosine(queries[i], d));
+      const best = scores.indexOf(Math.max(...scores));
+      expect(best, `${q} -> ${texts[best]}`).toBe(gold);
+    });
+  });
+
+  it('gives the same vectors with quantized: true (same graph)', async () => {
+    const quantized = await load(model.modelId, true);
+    const [a] = await embedder.embed([texts[3]]);
+    const [b] = await quantized.embed([texts[3]]);
+    expect(b).toEqual(a);
+  });
+
+  it('tokenizes exactly as the training-time tokenizer does', async () => {
+    const { AutoTokenizer } = await import('@xenova/transformers'); // env was set up by load()
+    const tokenizer = await AutoTokenizer.from_pretrained(model.modelId);
+    const vocab: Record<string, number> = JSON.parse(readFileSync(join(model.dir, 'tokenizer.json'), 'utf8')).model.vocab;
+    const samples = [...texts, 'CAFÉ élysée, Zorblax-reactor (turbine)!', 'unseen words mixed with Quennford\tand\nherring', 'x[SEP]y 京都'];
+    for (const text of samples) {
+      const expected = basicTokenize(text).map((w) => vocab[w] ?? vocab['[UNK]']);
+      const specials = new Set(['[PAD]', '[CLS]', '[SEP]', '[MASK]'].map((t) => vocab[t]));
+      const actual = (tokenizer.encode(text, null, { add_special_tokens: false }) as number[]).filter((id) => !specials.has(id));
+      expect(actual, text).toEqual(expected);
+    }
+  });
+
+  it('fails clearly when the model folder is missing and remote models are off', async () => {
+    const missing = 'ragvft/ppmi-svd-000000000000';
+    await expect(load(missing)).rejects.toThrow(missing);
+    await expect(load(missing)).rejects.toThrow(join(root, missing));
+  });
+});

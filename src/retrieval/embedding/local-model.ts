@@ -1,0 +1,199 @@
+/**
+ * The offline default embedding model: trained on the corpus by trainStaticEmbeddings() and
+ * exported as a transformers.js model folder, so it is loaded by the very code path that loads
+ * Xenova/all-MiniLM-L6-v2 (see transformers.ts).
+ *
+ * Layout: <localModelPath>/ragvft/ppmi-svd-<hash12>/ with config.json, tokenizer.json,
+ * tokenizer_config.json, onnx/model.onnx, onnx/model_quantized.onnx (the same graph: nothing to
+ * quantize in a lookup table) and ragvft-model.json (our manifest).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { sha256 } from '../../util/hash.js';
+import { gatherModelBytes } from './onnx.js';
+import { DEFAULT_TUNING, type Tuning, trainStaticEmbeddings } from './static-embeddings.js';
+import { tokenizerConfigJson, tokenizerJson } from './tokenizer.js';
+
+export const LOCAL_MODEL_ORG = 'ragvft';
+export const LOCAL_MODEL_ALGORITHM = 'ppmi-svd+idf-identity';
+/** Bump when anything changes the built files, so old folders are not reused. */
+export const LOCAL_MODEL_VERSION = 1;
+const MANIFEST = 'ragvft-model.json';
+const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', MANIFEST];
+
+export interface LocalModelOptions {
+  /** The corpus: every passage the index will hold. */
+  texts: string[];
+  dim: number;
+  /** Folder that transformers.js resolves model ids against (env.localModelPath). */
+  localModelPath: string;
+  seed?: number;
+}
+
+export interface LocalModelResult {
+  /** `ragvft/ppmi-svd-<hash12>`, for createTransformersEmbedder with the same localModelPath. */
+  modelId: string;
+  dir: string;
+  /** false when a folder with a matching manifest was reused. */
+  built: boolean;
+}
+
+export interface LocalModelManifest {
+  algorithm: string;
+  algorithmVersion: number;
+  modelId: string;
+  dim: number;
+  semanticDims: number;
+  vocabSize: number;
+  textCount: number;
+  textsHash: string;
+  seed: number;
+  tuning: Tuning;
+  /** The only field that differs between two builds of the same model. */
+  buildSeconds: number;
+}
+
+/** Length-prefixed, so ["ab","c"] and ["a","bc"] hash differently. */
+export function hashTexts(texts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const t of texts) h.update(`${Buffer.byteLength(t)}:`).update(t);
+  return h.digest('hex');
+}
+
+function modelHash(textsHash: string, dim: number, seed: number): string {
+  return sha256(JSON.stringify({ algorithm: LOCAL_MODEL_ALGORITHM, version: LOCAL_MODEL_VERSION, tuning: DEFAULT_TUNING, dim, seed, textsHash }));
+}
+
+async function readManifest(dir: string): Promise<LocalModelManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as LocalModelManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A finished folder for exactly these inputs (renamed into place, so complete if present). */
+async function isReusable(dir: string, textsHash: string, dim: number, seed: number): Promise<boolean> {
+  const m = await readManifest(dir);
+  const matches =
+    m?.algorithm === LOCAL_MODEL_ALGORITHM && m.algorithmVersion === LOCAL_MODEL_VERSION && m.textsHash === textsHash && m.dim === dim && m.seed === seed;
+  return matches && MODEL_FILES.every((f) => existsSync(join(dir, f)));
+}
+
+/** Builds in flight in this process, by folder, so concurrent calls share one build. */
+const inFlight = new Map<string, Promise<LocalModelResult>>();
+let tmpCounter = 0;
+
+export async function ensureLocalEmbeddingModel(opts: LocalModelOptions): Promise<LocalModelResult> {
+  const seed = opts.seed ?? 42;
+  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  const textsHash = hashTexts(opts.texts);
+  const name = `ppmi-svd-${modelHash(textsHash, opts.dim, seed).slice(0, 12)}`;
+  const modelId = `${LOCAL_MODEL_ORG}/${name}`;
+  const dir = join(opts.localModelPath, LOCAL_MODEL_ORG, name);
+  if (await isReusable(dir, textsHash, opts.dim, seed)) return { modelId, dir, built: false };
+  const pending = inFlight.get(dir);
+  if (pending) return { ...(await pending), built: false };
+  const build = buildInto(dir, { ...opts, seed, modelId, textsHash });
+  inFlight.set(dir, build);
+  try {
+    return await build;
+  } finally {
+    inFlight.delete(dir);
+  }
+}
+
+async function buildInto(dir: string, opts: LocalModelOptions & { seed: number; modelId: string; textsHash: string }): Promise<LocalModelResult> {
+  const { modelId, textsHash, dim, seed } = opts;
+  await removeStaleTemps(dirname(dir));
+  // Build beside the target and rename, so a crash never leaves a half model under the real name.
+  const tmp = join(dirname(dir), `.${basename(dir)}${TMP_MARK}${process.pid}-${Date.now()}-${++tmpCounter}`);
+  try {
+    await writeModelFolder(tmp, opts);
+    if (existsSync(dir)) await rm(dir, { recursive: true, force: true }); // stale or foreign: replace
+    try {
+      await rename(tmp, dir);
+    } catch (err) {
+      // Another process may have finished the same model first; theirs is as good as ours.
+      if (await isReusable(dir, textsHash, dim, seed)) return { modelId, dir, built: false };
+      throw err;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { modelId, dir, built: true };
+}
+
+const TMP_MARK = '.tmp-';
+
+/** Temp folders of builds that crashed (older than an hour, so not a build still running). */
+async function removeStaleTemps(parent: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - 3_600_000;
+  for (const name of names) {
+    if (!name.startsWith('.ppmi-svd-') || !name.includes(TMP_MARK)) continue;
+    const path = join(parent, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+  }
+}
+
+async function writeModelFolder(
+  dir: string,
+  opts: LocalModelOptions & { seed: number; modelId: string; textsHash: string },
+): Promise<void> {
+  const started = performance.now();
+  const model = trainStaticEmbeddings(opts.texts, { dim: opts.dim, seed: opts.seed });
+  await mkdir(join(dir, 'onnx'), { recursive: true });
+  const json = (file: string, value: unknown) => writeFile(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  await json('config.json', modelConfig(model.vocab.length, opts.dim));
+  await json('tokenizer.json', tokenizerJson(model.vocab));
+  await json('tokenizer_config.json', tokenizerConfigJson());
+  await writeFile(join(dir, 'onnx/model.onnx'), gatherModelBytes(model.table, model.vocab.length, opts.dim));
+  await linkOrCopy(join(dir, 'onnx/model.onnx'), join(dir, 'onnx/model_quantized.onnx'));
+  const manifest: LocalModelManifest = {
+    algorithm: LOCAL_MODEL_ALGORITHM,
+    algorithmVersion: LOCAL_MODEL_VERSION,
+    modelId: opts.modelId,
+    dim: opts.dim,
+    semanticDims: model.semanticDims,
+    vocabSize: model.vocab.length,
+    textCount: opts.texts.length,
+    textsHash: opts.textsHash,
+    seed: opts.seed,
+    tuning: { ...DEFAULT_TUNING },
+    buildSeconds: Math.round((performance.now() - started) / 10) / 100,
+  };
+  await json(MANIFEST, manifest); // written last: its presence marks a complete folder
+}
+
+/** `quantized: true` loads model_quantized.onnx; a hard link serves both without a second copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
+}
+
+/** Enough of a BERT config for transformers.js to pick its BERT classes without warnings. */
+function modelConfig(vocabSize: number, dim: number): object {
+  return {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    hidden_size: dim,
+    vocab_size: vocabSize,
+    num_hidden_layers: 0,
+    num_attention_heads: 1,
+    max_position_embeddings: 512,
+    pad_token_id: 0,
+    ragvft: { note: 'static word embeddings (PPMI-SVD + idf-weighted identity vectors), see ragvft-model.json' },
+  };
+}

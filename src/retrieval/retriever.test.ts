@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Document } from '../dataset/schema.js';
+import { chunkDocuments } from './chunk.js';
+import type { Embedder } from './embedding/types.js';
+import { openOrBuildIndex, type VectorIndex } from './hnsw-index.js';
+import { createRetriever } from './retriever.js';
+
+/** Hashed bag of words, L2-normalized: enough for "same words -> close vectors". */
+const embedder: Embedder = {
+  id: 'test:hash-bow',
+  dim: 32,
+  async embed(texts) {
+    return texts.map((text) => {
+      const v = new Float32Array(32);
+      for (const w of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+        let h = 0x811c9dc5;
+        for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193) >>> 0;
+        v[h % 32] += 1;
+      }
+      const norm = Math.hypot(...v) || 1;
+      return v.map((x) => x / norm);
+    });
+  },
+};
+
+// Three versions of one fact, plus unrelated documents so the fact's versions are not the only hits.
+const docs: Document[] = [
+  { id: 'ceo-v1', title: 'Acme leadership', text: 'The chief executive of Acme is Alice Smith.', validFrom: '2018-01-01', validTo: '2022-06-01' },
+  { id: 'ceo-v2', title: 'Acme leadership', text: 'The chief executive of Acme is Bob Jones.', validFrom: '2022-06-01', validTo: '2025-01-01', supersedes: 'ceo-v1' },
+  { id: 'ceo-v3', title: 'Acme leadership', text: 'The chief executive of Acme is Carol White.', validFrom: '2025-01-01', supersedes: 'ceo-v2' },
+  { id: 'hq', title: 'Acme headquarters', text: 'Acme has its headquarters in Springfield. The building has twelve floors. Visitors sign in at the front desk. Parking is free.', validFrom: '2010-01-01' },
+  { id: 'river', title: 'River Lune', text: 'The Lune flows through Lancaster into Morecambe Bay.', validFrom: '2010-01-01' },
+];
+
+let root: string;
+let index: VectorIndex;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ragvft-retriever-'));
+  const chunking = { chunkSize: 8, chunkOverlap: 2 };
+  ({ index } = await openOrBuildIndex({ dir: root, embedder, chunks: chunkDocuments(docs, chunking), corpusHash: 'c', chunking, space: 'cosine', M: 8, efConstruction: 50 }));
+});
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+const question = 'Who is the chief executive of Acme?';
+const ceoVersions = (docIds: string[]) => docIds.filter((id) => id.startsWith('ceo-'));
+
+describe('createRetriever', () => {
+  it('with the temporal filter, returns only the version valid on asOf', async () => {
+    const retriever = createRetriever({ index, embedder, k: 10, efSearch: 64, temporalFilter: true });
+    expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds)).toEqual(['ceo-v1']);
+    expect(ceoVersions((await retriever.retrieve(question, '2022-06-01')).docIds)).toEqual(['ceo-v2']); // validFrom is inclusive, validTo exclusive
+    expect(ceoVersions((await retriever.retrieve(question, '2024-12-31')).docIds)).toEqual(['ceo-v2']);
+    expect(ceoVersions((await retriever.retrieve(question, '2026-01-01')).docIds)).toEqual(['ceo-v3']);
+    expect((await retriever.retrieve(question, '2000-01-01')).docIds).toEqual([]); // nothing existed yet
+  });
+
+  it('without it, every version is eligible', async () => {
+    const retriever = createRetriever({ index, embedder, k: 10, efSearch: 64, temporalFilter: false });
+    expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds).sort()).toEqual(['ceo-v1', 'ceo-v2', 'ceo-v3']);
+  });
+
+  it('returns at most k chunks, best first, and each document once in rank order', async () => {
+    const retriever = createRetriever({ index, embedder, k: 4, efSearch: 64, temporalFilter: true });
+    const { chunks, docIds, timings } = await retriever.retrieve('Where are the Acme headquarters and parking?', '2023-01-01');
+    expect(chunks).toHaveLength(4);
+    expect(chunks[0].docId).toBe('hq');
+    expect(docIds).toEqual([...new Set(chunks.map((c) => c.docId))]);
+    expect(chunks.filter((c) => c.docId === 'hq').length).toBeGreaterThan(1); // several chunks, one docId
+    expect(timings.embedMs).toBeGreaterThanOrEqual(0);
+    expect(timings.searchMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects an asOf that is not a date when filtering by date', async () => {
+    const retriever = createRetriever({ index, embedder, k: 3, efSearch: 64, temporalFilter: true });
+    await expect(retriever.retrieve(question, '2024-1-5')).rejects.toThrow(/asOf must be a date/);
+  });
+
+  it('refuses an embedder other than the one the index was built with', () => {
+    expect(() => createRetriever({ index, embedder: { ...embedder, id: 'test:other' }, k: 3, efSearch: 64, temporalFilter: true })).toThrow(/does not match the index/);
+  });
+});

@@ -1,0 +1,251 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { loadDataset } from '../dataset/load.js';
+import type { Dataset } from '../dataset/schema.js';
+import { summarize } from '../metrics/summarize.js';
+import { computeRunStatistics } from '../stats/run-statistics.js';
+import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
+import { lookupPrice } from '../models/prices.js';
+import { createModelRegistry, splitModelRef } from '../models/registry.js';
+import { runPipelines } from '../pipelines/run.js';
+import type { PipelineSpec } from '../pipelines/types.js';
+import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
+import { writeResult } from '../results/write.js';
+import { buildRetriever } from '../retrieval/setup.js';
+import { InputError } from '../util/errors.js';
+import { hashObject } from '../util/hash.js';
+import { HARNESS_VERSION } from '../version.js';
+import { wrapWithCache } from '../models/cache.js';
+import { createJournal, type Journal, openJournal, unknownRunError } from './journal.js';
+import type { Progress } from './progress.js';
+
+export interface BenchOptions {
+  configPath?: string;
+  /** Overrides config.outDir. */
+  outDir?: string;
+  /** Finish an interrupted run (same config) instead of starting a new one. */
+  resume?: string;
+  /** Bypass the response cache (neither read nor written). */
+  noCache?: boolean;
+  progress: Progress;
+  signal?: AbortSignal;
+  /** Called once the run id is known (so Ctrl-C can say how to resume). */
+  onRunId?: (runId: string) => void;
+}
+
+/** Resolves `model` of each pipeline through the `models` table. */
+export function resolvePipelines(config: Config): { name: string; modelRef: string; retrieval: boolean }[] {
+  const seen = new Set<string>();
+  return config.pipelines.map((p) => {
+    if (seen.has(p.name)) throw new InputError(`pipeline name "${p.name}" is used twice`, { field: 'pipelines' });
+    seen.add(p.name);
+    const modelRef = config.models[p.model] ?? p.model;
+    splitModelRef(modelRef);
+    return { name: p.name, modelRef, retrieval: p.retrieval };
+  });
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+async function trainLocalModels(config: Config, dataset: Dataset, refs: string[], progress: Progress) {
+  const dirs: Record<string, string> = {};
+  const manifests = new Map<string, LocalFinetuneManifest>();
+  for (const ref of new Set(refs)) {
+    const { provider, modelId } = splitModelRef(ref);
+    if (provider !== 'local' || modelId === 'reader') continue;
+    const ft = await ensureLocalFinetune(modelId, config, dataset, { log: progress.log });
+    dirs[modelId] = ft.dir;
+    manifests.set(modelId, ft.manifest);
+  }
+  return { dirs, manifests };
+}
+
+/** The journal of a new run, or of the run being resumed (checked against config and dataset). */
+function openRunJournal(opts: BenchOptions, configPath: string, config: Config, dataset: Dataset, pipelines: string[]): Journal {
+  const root = resolve(config.cacheDir, 'runs');
+  const configHash = hashObject(config);
+  if (!opts.resume) {
+    const runId = newRunId();
+    return createJournal(join(root, runId), { runId, startedAt: new Date().toISOString(), configPath, configHash, datasetHash: dataset.hash, pipelines });
+  }
+  if (!/^[\w.-]+$/.test(opts.resume) || !existsSync(join(root, opts.resume, 'meta.json'))) throw unknownRunError(opts.resume, root);
+  const journal = openJournal(join(root, opts.resume));
+  const was = journal.meta;
+  const fail = (what: string) => {
+    journal.close();
+    return new InputError(`cannot resume run ${was.runId}: ${what} changed since it started (config was ${was.configPath}); resume with the same config and dataset`);
+  };
+  if (was.configHash !== configHash) throw fail('the config');
+  if (was.datasetHash !== dataset.hash) throw fail('the dataset');
+  return journal;
+}
+
+/** load → index → run → score → write. Returns the result and the path written. */
+export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string }> {
+  const { config, datasetPath, path: configPath } = await loadConfig(opts.configPath);
+  const dataset = await loadDataset(datasetPath);
+  const pipelines = resolvePipelines(config);
+  const refs = pipelines.map((p) => p.modelRef);
+  const warnings: string[] = [];
+  const warn = (msg: string) => {
+    if (warnings.includes(msg)) return;
+    warnings.push(msg);
+    opts.progress.log(`warning: ${msg}`);
+  };
+  // Checked before any training, indexing or question: a missing key fails fast.
+  const embeddingRef = pipelines.some((p) => p.retrieval) ? config.embedding.model : null;
+  const preflight = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: refs.filter((r) => !r.startsWith('local:')) });
+  if (embeddingRef && /^[A-Za-z0-9_-]+:/.test(embeddingRef) && !embeddingRef.startsWith('local:')) preflight.embeddingModel(embeddingRef);
+
+  const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
+  try {
+    opts.onRunId?.(journal.meta.runId);
+    opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${journal.records.length} answers already recorded)` : ''}`);
+    opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
+
+    const local = await trainLocalModels(config, dataset, refs, opts.progress);
+    const registry = createModelRegistry({ providers: config.providers, localFinetunes: local.dirs, refs });
+    const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, registry) : null;
+    const useCache = config.responseCache && !opts.noCache;
+
+    const specs = pipelines.map((p) => {
+      const providerType = registry.providerType(p.modelRef);
+      const { price, source } = lookupPrice(p.modelRef, { overrides: config.cost.prices, providerType });
+      if (source === 'unknown') warn(`${p.modelRef}: no known price, cost reported as null (add it under cost.prices)`);
+      let model = registry.languageModel(p.modelRef);
+      // Local models are deterministic and their speed is part of the measurement: never cached.
+      if (useCache && providerType !== 'local') {
+        model = wrapWithCache(model, resolve(config.cacheDir, 'responses'), { namespace: registry.endpoint(p.modelRef), onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`) });
+      }
+      const spec: PipelineSpec & { price: typeof price } = {
+        name: p.name,
+        modelRef: p.modelRef,
+        model,
+        retrieve: p.retrieval ? (question, asOf) => retriever!.retriever.retrieve(question, asOf) : null,
+        price,
+      };
+      return spec;
+    });
+
+    const total = specs.length * dataset.questions.length - journal.done.size;
+    const task = opts.progress.start('answering', total);
+    await runPipelines({
+      pipelines: specs,
+      questions: dataset.questions,
+      config,
+      signal: opts.signal,
+      done: journal.done,
+      onRecord: (r) => {
+        journal.append(r);
+        task.tick(r.error ? `${r.pipeline} ${r.questionId}: ${r.error.kind}: ${r.error.message.slice(0, 120)}` : undefined);
+      },
+    });
+    task.done();
+    if (opts.signal?.aborted) throw new RunInterrupted(journal.meta.runId);
+
+    const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
+    const result = await assembleResult({
+      config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
+      warnings, manifests: local.manifests, embeddingModel: retriever?.embeddingModel ?? null, embeddingCost, warn,
+    });
+    const path = await writeResult(result, resolve(opts.outDir ?? config.outDir));
+    return { result, path };
+  } finally {
+    journal.close();
+  }
+}
+
+/** Thrown when Ctrl-C stopped a run: what was answered is in the journal. */
+export class RunInterrupted extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} interrupted`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+function embeddingCostOf(config: Config, tokens: number, warn: (m: string) => void) {
+  const { price } = lookupPrice(config.embedding.model, { overrides: config.cost.prices });
+  if (!price) warn(`${config.embedding.model}: no known embedding price, its cost reported as null`);
+  return { tokens, usd: price ? (tokens * price.input) / 1e6 : null };
+}
+
+/** The config as stored in results: provider header values may hold credentials. */
+function redactConfig(config: Config): Record<string, unknown> {
+  const providers = Object.fromEntries(
+    Object.entries(config.providers).map(([n, p]) => [n, p.headers ? { ...p, headers: Object.fromEntries(Object.keys(p.headers).map((h) => [h, '[REDACTED]'])) } : p]),
+  );
+  return { ...config, providers };
+}
+
+async function assembleResult(a: {
+  config: Config;
+  dataset: Dataset;
+  pipelines: { name: string; modelRef: string; retrieval: boolean }[];
+  records: ResultRecord[];
+  runId: string;
+  startedAt: Date;
+  resumed: boolean;
+  warnings: string[];
+  manifests: Map<string, LocalFinetuneManifest>;
+  embeddingModel: string | null;
+  embeddingCost: RunResult['run']['embeddingCost'];
+  warn: (msg: string) => void;
+}): Promise<RunResult> {
+  // Records in dataset order, pipeline by pipeline, whatever order they completed in.
+  const order = new Map(a.dataset.questions.map((q, i) => [q.id, i]));
+  const pipelineOrder = new Map(a.pipelines.map((p, i) => [p.name, i]));
+  const records = [...a.records].sort((x, y) => pipelineOrder.get(x.pipeline)! - pipelineOrder.get(y.pipeline)! || order.get(x.questionId)! - order.get(y.questionId)!);
+
+  const results = [];
+  for (const p of a.pipelines) {
+    const ft = await finetuneCost(p.modelRef, a.config, a.dataset, a.manifests, a.warn);
+    const mine = records.filter((r) => r.pipeline === p.name);
+    const summary = summarize(mine, {
+      k: p.retrieval ? a.config.retrieval.k : null,
+      cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume, localModel: splitModelRef(p.modelRef).provider === 'local' },
+    });
+    results.push({ name: p.name, model: p.modelRef, retrieval: p.retrieval, summary });
+  }
+  const statistics = computeRunStatistics({ pipelines: results, records });
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    run: {
+      id: a.runId,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      harnessVersion: HARNESS_VERSION,
+      gitCommit: gitCommit(),
+      configHash: hashObject(a.config),
+      datasetHash: a.dataset.hash,
+      dataset: { name: a.dataset.manifest.name, trainingCutoff: a.dataset.manifest.trainingCutoff, questions: a.dataset.questions.length, documents: a.dataset.documents.length },
+      models: Object.fromEntries(a.pipelines.map((p) => [p.name, p.modelRef])),
+      embeddingModel: a.embeddingModel ?? 'none',
+      embeddingCost: a.embeddingCost,
+      resumed: a.resumed,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: { model: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+      config: redactConfig(a.config),
+      warnings: a.warnings,
+    },
+    pipelines: results,
+    records,
+    statistics,
+  };
+}
+

@@ -1,0 +1,140 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeRecord } from '../../test/helpers/journal-writer.js';
+import { recordKey } from '../pipelines/run.js';
+import { InputError } from '../util/errors.js';
+import { createJournal, listJournals, openJournal, readJournal, unknownRunError, type JournalMeta } from './journal.js';
+
+const meta = (runId = 'r1', startedAt = '2031-01-01T00:00:00.000Z'): JournalMeta => ({
+  runId,
+  startedAt,
+  configPath: 'ragvft.config.ts',
+  configHash: 'abc',
+  datasetHash: 'def',
+  pipelines: ['rag', 'closed-book'],
+});
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'ragvft-journal-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('journal', () => {
+  it('appends records as lines and reads them back with meta', () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    expect(j.append(fakeRecord(0))).toBe(true);
+    expect(j.append(fakeRecord(1))).toBe(true);
+    expect(j.append(fakeRecord(0, 'closed-book'))).toBe(true);
+    j.close();
+    const lines = readFileSync(join(dir, 'records.jsonl'), 'utf8').split('\n');
+    expect(lines).toHaveLength(4); // three records and the final newline
+    const back = readJournal(dir);
+    expect(back.meta).toMatchObject(meta());
+    expect(back.records).toEqual([fakeRecord(0), fakeRecord(1), fakeRecord(0, 'closed-book')]);
+  });
+
+  it('refuses to create over an existing journal', () => {
+    const dir = join(root, 'r1');
+    createJournal(dir, meta()).close();
+    expect(() => createJournal(dir, meta())).toThrow(/already exists.*--resume r1/);
+  });
+
+  it('drops a torn last line, cuts it off, and appends cleanly after it', () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    j.append(fakeRecord(0));
+    j.append(fakeRecord(1));
+    j.close();
+    const torn = JSON.stringify(fakeRecord(2));
+    appendFileSync(join(dir, 'records.jsonl'), torn.slice(0, torn.length - 20));
+
+    expect(readJournal(dir).records).toHaveLength(2);
+    const resumed = openJournal(dir);
+    expect(resumed.records.map((r) => r.questionId)).toEqual(['q0', 'q1']);
+    expect(resumed.done.has(recordKey('q2', 'rag'))).toBe(false);
+    resumed.append(fakeRecord(2));
+    resumed.close();
+    expect(readJournal(dir).records.map((r) => r.questionId)).toEqual(['q0', 'q1', 'q2']);
+  });
+
+  it('keeps a whole last record whose newline was lost, and ends its line', () => {
+    const dir = join(root, 'r1');
+    createJournal(dir, meta()).close();
+    writeFileSync(join(dir, 'records.jsonl'), `${JSON.stringify(fakeRecord(0))}\n${JSON.stringify(fakeRecord(1))}`);
+    const j = openJournal(dir);
+    j.append(fakeRecord(2));
+    j.close();
+    expect(readJournal(dir).records.map((r) => r.questionId)).toEqual(['q0', 'q1', 'q2']);
+  });
+
+  it('reports a damaged line in the middle with file and line', () => {
+    const dir = join(root, 'r1');
+    createJournal(dir, meta()).close();
+    writeFileSync(join(dir, 'records.jsonl'), `${JSON.stringify(fakeRecord(0))}\n{"questionId":\n${JSON.stringify(fakeRecord(1))}\n`);
+    let err: unknown;
+    try {
+      openJournal(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/records\.jsonl, line 2/);
+    // The failed open released its lock: a fixed journal opens.
+    writeFileSync(join(dir, 'records.jsonl'), `${JSON.stringify(fakeRecord(0))}\n`);
+    openJournal(dir).close();
+  });
+
+  it('de-duplicates by (pipeline, question), keeping the first, and append refuses a done pair', () => {
+    const dir = join(root, 'r1');
+    createJournal(dir, meta()).close();
+    const first = fakeRecord(0);
+    const second = { ...fakeRecord(0), answer: 'different' };
+    writeFileSync(join(dir, 'records.jsonl'), [first, second, fakeRecord(0, 'closed-book')].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const j = openJournal(dir);
+    expect(j.records).toEqual([first, fakeRecord(0, 'closed-book')]);
+    expect(j.append(fakeRecord(0))).toBe(false);
+    j.close();
+    expect(readFileSync(join(dir, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('locks against a second writer and takes over a lock whose process is gone', () => {
+    const dir = join(root, 'r1');
+    createJournal(dir, meta()).close();
+    // Our parent is alive and is not us: its lock is honoured.
+    writeFileSync(join(dir, 'lock'), String(process.ppid));
+    expect(() => openJournal(dir)).toThrow(/being written by process/);
+    // A pid that cannot exist: stale lock, taken over.
+    writeFileSync(join(dir, 'lock'), '2147483646');
+    const j = openJournal(dir);
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
+    j.close();
+  });
+
+  it('redacts secrets that reach a record', async () => {
+    const { registerSecret } = await import('../util/redact.js');
+    registerSecret('journal-secret-value-42');
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    j.append({ ...fakeRecord(0), error: { kind: 'other', message: 'failed with journal-secret-value-42' }, answer: null });
+    j.close();
+    expect(readFileSync(join(dir, 'records.jsonl'), 'utf8')).not.toContain('journal-secret-value-42');
+  });
+
+  it('lists journals newest first and names them in the unknown-run error', () => {
+    createJournal(join(root, 'a'), meta('run-a', '2031-01-01T00:00:00.000Z')).close();
+    const b = createJournal(join(root, 'b'), meta('run-b', '2031-02-01T00:00:00.000Z'));
+    b.append(fakeRecord(0));
+    b.close();
+    writeFileSync(join(root, 'stray.txt'), 'not a journal');
+    expect(listJournals(root).map((j) => [j.runId, j.records])).toEqual([
+      ['run-b', 1],
+      ['run-a', 0],
+    ]);
+    expect(unknownRunError('nope', root).message).toMatch(/no run "nope".*run-b \(1 records/);
+    expect(listJournals(join(root, 'missing'))).toEqual([]);
+  });
+});

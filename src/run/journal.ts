@@ -1,0 +1,281 @@
+/**
+ * Per-run journal, for checkpoint and resume.
+ *
+ *   <dir>/meta.json      what the run is (id, config and dataset hashes, pipelines), written once
+ *   <dir>/records.jsonl  one finished ResultRecord per line, appended as each completes
+ *   <dir>/lock           pid of the process appending, so two resumes cannot interleave
+ *
+ * Each record is written with a single write() of the whole line and then fsync'ed, so a crash
+ * or `kill -9` leaves every earlier line intact and at most the last line torn. Opening the
+ * journal drops (and cuts off) that torn last line; damage anywhere else is not something a
+ * crash produces, so it is reported instead of being silently skipped.
+ */
+import { appendFileSync, closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { recordKey } from '../pipelines/run.js';
+import { RecordSchema, type ResultRecord } from '../results/schema.js';
+import { InputError } from '../util/errors.js';
+import { redactSecrets } from '../util/redact.js';
+
+export const JOURNAL_FORMAT = 1;
+
+export const JournalMetaSchema = z.looseObject({
+  runId: z.string().min(1),
+  startedAt: z.string(),
+  configPath: z.string(),
+  configHash: z.string(),
+  datasetHash: z.string(),
+  /** Pipeline names of the run, in report order. */
+  pipelines: z.array(z.string()),
+});
+export type JournalMeta = z.infer<typeof JournalMetaSchema>;
+
+export interface Journal {
+  readonly dir: string;
+  readonly meta: JournalMeta;
+  /** Records already in the journal (on open: de-duplicated, first kept), plus those appended since. */
+  readonly records: ResultRecord[];
+  /** `recordKey(questionId, pipeline)` of every record: pass as `done` to runPipelines. */
+  readonly done: Set<string>;
+  /** Appends one finished record durably. Returns false (and writes nothing) for a pair already recorded. */
+  append(record: ResultRecord): boolean;
+  /** Closes the file and releases the lock. Idempotent. */
+  close(): void;
+}
+
+const META = 'meta.json';
+const RECORDS = 'records.jsonl';
+const LOCK = 'lock';
+
+/** Starts the journal of a new run in `dir` (created). Refuses a folder that already holds one. */
+export function createJournal(dir: string, meta: JournalMeta, opts: { fsync?: boolean } = {}): Journal {
+  const parsed = JournalMetaSchema.parse(meta);
+  mkdirSync(dir, { recursive: true });
+  if (existsSync(join(dir, META)) || existsSync(join(dir, RECORDS))) {
+    throw new InputError(`a journal already exists in ${dir}; resume it with --resume ${parsed.runId}`);
+  }
+  takeLock(dir);
+  try {
+    writeMetaAtomic(dir, { ...parsed, journalFormat: JOURNAL_FORMAT });
+    return openAppender(dir, parsed, [], opts);
+  } catch (err) {
+    releaseLock(dir);
+    throw err;
+  }
+}
+
+/** Opens the journal of an interrupted run to finish it. */
+export function openJournal(dir: string, opts: { fsync?: boolean } = {}): Journal {
+  const meta = readMeta(dir);
+  takeLock(dir);
+  try {
+    const records = readRecords(join(dir, RECORDS), { repair: true });
+    return openAppender(dir, meta, records, opts);
+  } catch (err) {
+    releaseLock(dir);
+    throw err;
+  }
+}
+
+/** Reads a journal without opening it for writing (no lock, no repair): for reports and tests. */
+export function readJournal(dir: string): { meta: JournalMeta; records: ResultRecord[] } {
+  return { meta: readMeta(dir), records: readRecords(join(dir, RECORDS), { repair: false }) };
+}
+
+export interface JournalSummary {
+  runId: string;
+  dir: string;
+  startedAt: string;
+  records: number;
+}
+
+/** Journals under `root` (one folder per run), newest first: for "unknown run id" messages. */
+export function listJournals(root: string): JournalSummary[] {
+  if (!existsSync(root)) return [];
+  const out: JournalSummary[] = [];
+  for (const name of readdirSync(root)) {
+    const dir = join(root, name);
+    try {
+      const meta = readMeta(dir);
+      const file = join(dir, RECORDS);
+      const records = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length : 0;
+      out.push({ runId: meta.runId, dir, startedAt: meta.startedAt, records });
+    } catch {
+      // Not a journal folder: ignored.
+    }
+  }
+  return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+}
+
+/** "unknown run id" with the runs that do exist, for the CLI. */
+export function unknownRunError(runId: string, root: string): InputError {
+  const known = listJournals(root).slice(0, 10);
+  const list = known.length ? `; resumable runs: ${known.map((j) => `${j.runId} (${j.records} records, started ${j.startedAt})`).join(', ')}` : `; no journals under ${root}`;
+  return new InputError(`no run "${runId}" to resume${list}`);
+}
+
+function openAppender(dir: string, meta: JournalMeta, existing: ResultRecord[], opts: { fsync?: boolean }): Journal {
+  const fsync = opts.fsync ?? true;
+  const records = [...existing];
+  const done = new Set(records.map((r) => recordKey(r.questionId, r.pipeline)));
+  let fd: number | null = openSync(join(dir, RECORDS), 'a');
+  return {
+    dir,
+    meta,
+    records,
+    done,
+    append(record) {
+      if (fd === null) throw new Error(`journal ${dir} is closed`);
+      const key = recordKey(record.questionId, record.pipeline);
+      if (done.has(key)) return false;
+      // Records hold redacted messages already; this guards against a secret reaching disk anyway.
+      const line = Buffer.from(`${redactSecrets(JSON.stringify(record))}\n`);
+      writeFully(fd, line);
+      if (fsync) fsyncSync(fd);
+      done.add(key);
+      records.push(record);
+      return true;
+    },
+    close() {
+      if (fd === null) return;
+      closeSync(fd);
+      fd = null;
+      releaseLock(dir);
+    },
+  };
+}
+
+/** One write() for the whole line; a regular file takes it in one go, but never assume so. */
+function writeFully(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function readMeta(dir: string): JournalMeta {
+  const file = join(dir, META);
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`no journal in ${dir} (missing ${META})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new InputError('not valid JSON', { file });
+  }
+  const meta = JournalMetaSchema.safeParse(json);
+  if (!meta.success) throw new InputError(`not a journal meta file: ${meta.error.issues[0]?.message ?? 'invalid'}`, { file });
+  return meta.data;
+}
+
+/**
+ * Parses records.jsonl. A bad LAST line is what a crash mid-write leaves: it is dropped, and with
+ * `repair` cut off the file so the next append starts on a clean line. A bad line before the last
+ * is an InputError naming file and line. Duplicates of a (pipeline, question) keep the first.
+ */
+function readRecords(file: string, opts: { repair: boolean }): ResultRecord[] {
+  if (!existsSync(file)) return [];
+  const buf = readFileSync(file);
+  const lines: { start: number; text: string }[] = [];
+  for (let start = 0; start < buf.length; ) {
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl === -1 ? buf.length : nl;
+    lines.push({ start, text: buf.subarray(start, end).toString('utf8') });
+    start = end + 1;
+  }
+  const records: ResultRecord[] = [];
+  const seen = new Set<string>();
+  let cut = false;
+  for (let i = 0; i < lines.length; i++) {
+    const { start, text } = lines[i];
+    if (!text.trim()) continue;
+    const record = parseRecord(text);
+    if (!record) {
+      const isLast = lines.slice(i + 1).every((l) => !l.text.trim());
+      if (!isLast) throw new InputError('damaged journal record (not a complete result record)', { file, line: i + 1 });
+      if (opts.repair) truncateTo(file, start);
+      cut = true;
+      break;
+    }
+    const key = recordKey(record.questionId, record.pipeline);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    records.push(record);
+  }
+  // A whole record whose newline did not make it: end the line, or the next append would join it.
+  if (opts.repair && !cut && buf.length > 0 && buf[buf.length - 1] !== 0x0a) appendFileSync(file, '\n');
+  return records;
+}
+
+function parseRecord(line: string): ResultRecord | null {
+  try {
+    const r = RecordSchema.safeParse(JSON.parse(line));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function truncateTo(file: string, length: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeMetaAtomic(dir: string, meta: object): void {
+  const tmp = join(dir, `${META}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(meta, null, 2)}\n`);
+  renameSync(tmp, join(dir, META));
+}
+
+/**
+ * Exclusive lock by pid. A lock left by a dead process (kill -9) is taken over; one held by a live
+ * process is refused, so two resumes of the same run cannot both append the same pairs.
+ */
+function takeLock(dir: string): void {
+  const file = join(dir, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSafe(file));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new InputError(`run in ${dir} is being written by process ${pid}; wait for it or stop it first`);
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new InputError(`could not lock journal ${dir}`);
+}
+
+function releaseLock(dir: string): void {
+  const file = join(dir, LOCK);
+  if (readFileSafe(file) === String(process.pid)) rmSync(file, { force: true });
+}
+
+function readFileSafe(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

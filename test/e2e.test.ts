@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ResultSchema, type RunResult } from '../src/results/schema.js';
+import { runCli } from './helpers/cli.js';
+import { writeTinyDataset } from './helpers/tiny-dataset.js';
+
+function writeConfig(dir: string, datasetDir: string, over: Record<string, unknown> = {}): string {
+  const path = join(dir, 'config.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      dataset: datasetDir,
+      outDir: join(dir, 'results'),
+      cacheDir: join(dir, 'cache'),
+      embedding: { model: 'local:ppmi-svd', dim: 32 },
+      finetune: { 'ft-paraphrase': { data: 'plain', epochs: 40 } },
+      retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
+      ...over,
+    }),
+  );
+  return path;
+}
+
+describe('ragvft bench end to end (tiny dataset)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-'));
+  let result: RunResult;
+  let stdout: string;
+
+  beforeAll(async () => {
+    const config = writeConfig(work, writeTinyDataset());
+    const run = await runCli(['bench', '--config', config]);
+    expect(run.stderr).not.toMatch(/Error:/);
+    expect(run.code).toBe(0);
+    stdout = run.stdout;
+    result = ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8')));
+  });
+
+  it('writes a valid result with one record per question and pipeline', () => {
+    expect(result.schemaVersion).toBe('1.0');
+    expect(result.pipelines.map((p) => p.name)).toEqual(['closed-book', 'rag', 'fine-tuned', 'hybrid']);
+    expect(result.records).toHaveLength(4 * 5);
+    expect(new Set(result.records.map((r) => `${r.pipeline}/${r.questionId}`)).size).toBe(20);
+    expect(existsSync(join(work, 'results', `${result.run.id}.json`))).toBe(true);
+    expect(result.run.dataset).toMatchObject({ name: 'tiny', questions: 5, documents: 4 });
+    expect(result.run.embeddingModel).toMatch(/^ragvft\/ppmi-svd-/);
+  });
+
+  it('closed-book knows nothing; RAG answers from retrieved context', () => {
+    const cb = result.pipelines.find((p) => p.name === 'closed-book')!.summary;
+    const rag = result.pipelines.find((p) => p.name === 'rag')!.summary;
+    expect(cb.answerable.f1).toBe(0);
+    expect(rag.answerable.f1).toBeGreaterThan(cb.answerable.f1);
+    expect(rag.retrieval).toMatchObject({ k: 2 });
+    expect(rag.retrieval!.recallAtK).toBeGreaterThan(0);
+    const ragRecords = result.records.filter((r) => r.pipeline === 'rag');
+    expect(ragRecords.every((r) => r.retrievedDocIds !== null && r.latencyMs.embed !== null && r.latencyMs.search !== null)).toBe(true);
+  });
+
+  it('the fine-tuned model answers what was true at its cutoff: stale on the updated fact', () => {
+    const ft = result.records.find((r) => r.pipeline === 'fine-tuned' && r.questionId === 'q2')!;
+    expect(ft.answer).toBe('Mira Tull');
+    expect(ft.freshness).toBe('stale');
+    const hybrid = result.records.find((r) => r.pipeline === 'hybrid' && r.questionId === 'q2')!;
+    expect(hybrid.freshness).toBe('current');
+  });
+
+  it('records tokens, latency stages, time to first token and local compute', () => {
+    for (const r of result.records) {
+      expect(r.tokens.input).toBeGreaterThan(0);
+      expect(r.latencyMs.total).toBeGreaterThan(0);
+      expect(r.latencyMs.firstToken).not.toBeNull();
+      expect(r.costUsd).toBe(0);
+    }
+    const ft = result.pipelines.find((p) => p.name === 'fine-tuned')!.summary;
+    expect(ft.costUsd.localComputeSeconds.fineTuning).toBeGreaterThan(0);
+    expect(ft.latencyMs.count).toBe(5);
+  });
+
+  it('prints the table and the JSON path', () => {
+    expect(stdout).toMatch(/pipeline.*EM %.*F1 %/s);
+    expect(stdout).toMatch(/closed-book/);
+    expect(stdout).toMatch(/results: .*\.json/);
+  });
+
+  it('a second run gives identical accuracy and freshness, reusing models and index', async () => {
+    const config = join(work, 'config.json');
+    const run = await runCli(['bench', '--config', config]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/reusing HNSW index/);
+    const second = ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8')));
+    expect(second.run.id).not.toBe(result.run.id);
+    const strip = (r: RunResult) => r.records.map(({ latencyMs: _l, ...rest }) => rest);
+    expect(strip(second)).toEqual(strip(result));
+  });
+});
+
+describe('bad input', () => {
+  it('exits 2 naming file, line and field, and writes nothing', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-bad-'));
+    const ds = writeTinyDataset({ questions: '{"id":"q1","question":"x?","answers":["y"],"asOf":"2031-13-01","category":"static","sourceDocIds":["dunmere"]}\n' });
+    const run = await runCli(['bench', '--config', writeConfig(work, ds)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/questions\.jsonl, line 1, field "asOf"/);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    expect(existsSync(join(work, 'results')) ? readdirSync(join(work, 'results')) : []).toEqual([]);
+  });
+
+  it('exits 2 on an unknown config field', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-cfg-'));
+    const run = await runCli(['bench', '--config', writeConfig(work, writeTinyDataset(), { retreival: {} })]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/config\.json.*unknown field\(s\) "retreival"/);
+  });
+
+  it('validate reports a good dataset and exits 2 on a bad one', async () => {
+    const ok = await runCli(['validate', writeTinyDataset()]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/ok: tiny — 4 documents, 5 questions/);
+    const bad = await runCli(['validate', writeTinyDataset({ corpus: 'not json\n' })]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/corpus\.jsonl, line 1: malformed JSON/);
+  });
+});
