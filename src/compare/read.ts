@@ -1,5 +1,5 @@
 /** Reading result JSON written by earlier runs (possibly by other harness versions). */
-import { describeZodError, readInputFile } from '../dataset/jsonl.js';
+import { describeZodError, readJsonFile } from '../util/input.js';
 import { RESULT_SCHEMA_VERSION, ResultSchema, type RunResult } from '../results/schema.js';
 import { InputError } from '../util/errors.js';
 
@@ -17,14 +17,7 @@ export const SUPPORTED_SCHEMA_MAJOR = schemaMajor(RESULT_SCHEMA_VERSION)!;
  * missing, not JSON, of an incompatible schema major version, invalid, or internally inconsistent.
  */
 export async function readResultFile(path: string): Promise<RunResult> {
-  const text = await readInputFile(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`malformed JSON (${(e as Error).message})`, { file: path });
-  }
-  return parseResult(json, path);
+  return parseResult(await readJsonFile(path), path);
 }
 
 /** Validation behind readResultFile, for JSON already in memory. */

@@ -1,6 +1,6 @@
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeZodError, readInputFile } from '../dataset/jsonl.js';
+import { describeZodError, readInputFile, readJsonFile } from '../util/input.js';
 import { InputError } from '../util/errors.js';
 import { type Config, ConfigSchema } from './schema.js';
 
@@ -18,12 +18,7 @@ export async function loadConfig(path = DEFAULT_CONFIG): Promise<LoadedConfig> {
   const abs = resolve(path);
   let raw: unknown;
   if (extname(abs) === '.json') {
-    const text = await readInputFile(abs);
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`malformed JSON (${(e as Error).message})`, { file: abs });
-    }
+    raw = await readJsonFile(abs);
   } else {
     await readInputFile(abs); // a clear "file not found" before import()'s stack trace
     try {

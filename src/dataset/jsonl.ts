@@ -1,26 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InputError } from '../util/errors.js';
-
-/** Reads a file, turning "not found" into an InputError that names it. */
-export async function readInputFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, { file: path });
-  }
-}
-
-/** First zod issue as a field path and message. */
-export function describeZodError(err: z.ZodError): { field?: string; message: string } {
-  const issue = err.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : undefined;
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is missing';
-  return { field, message };
-}
+import { describeZodError } from '../util/input.js';
 
 export interface JsonlRow<T> {
   value: T;

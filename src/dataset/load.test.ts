@@ -9,7 +9,7 @@ import { isValidOn, loadDataset, loadFinetuneData } from './load.js';
 function editLine(dir: string, file: string, n: number, edit: (obj: Record<string, unknown>) => unknown) {
   const path = join(dir, file);
   const lines = readFileSync(path, 'utf8').split('\n');
-  lines[n - 1] = typeof edit === 'function' ? JSON.stringify(edit(JSON.parse(lines[n - 1]!))) : lines[n - 1]!;
+  lines[n - 1] = JSON.stringify(edit(JSON.parse(lines[n - 1]!)));
   writeFileSync(path, lines.join('\n'));
 }
 

@@ -2,7 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
 import { sha256 } from '../util/hash.js';
-import { describeZodError, parseJsonl, readInputFile } from './jsonl.js';
+import { describeZodError, parseJsonText, readInputFile } from '../util/input.js';
+import { parseJsonl } from './jsonl.js';
 import {
   type Dataset,
   DatasetManifestSchema,
@@ -29,13 +30,7 @@ export async function loadDataset(pathOrDir: string): Promise<Dataset> {
   const mPath = manifestPath(pathOrDir);
   const dir = dirname(mPath);
   const mText = await readInputFile(mPath);
-  let mJson: unknown;
-  try {
-    mJson = JSON.parse(mText);
-  } catch (e) {
-    throw new InputError(`malformed JSON (${(e as Error).message})`, { file: mPath });
-  }
-  const m = DatasetManifestSchema.safeParse(mJson);
+  const m = DatasetManifestSchema.safeParse(parseJsonText(mText, mPath));
   if (!m.success) {
     const { field, message } = describeZodError(m.error);
     throw new InputError(message, { file: mPath, field });

@@ -3,17 +3,7 @@
  * (Math.random cannot be seeded).
  */
 
-/** mulberry32: tiny, fast 32-bit generator; plenty for resampling (not for cryptography). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../util/rng.js';
 
 /**
  * Derives an independent 32-bit seed from a base seed and a stream label, so each bootstrap stream

@@ -41,6 +41,8 @@ export function registerBench(program: Command): void {
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
+      // Bad input is refused before any model is called or anything is written.
+      const cliLimit = o.maxErrorRate !== undefined ? parseRate(o.maxErrorRate) : undefined;
       const progress = createProgress(process.stderr, o.quiet);
       const controller = new AbortController();
       let runId: string | undefined;
@@ -62,7 +64,7 @@ export function registerBench(program: Command): void {
         });
         process.stdout.write(`${formatSummaryTable(result)}\n${formatCategoryTable(result)}\n${formatStatisticsTable(result.statistics)}\n${formatNotes(result)}\n`);
         process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
-        const limit = o.maxErrorRate !== undefined ? parseRate(o.maxErrorRate) : (result.run.config as { maxErrorRate: number }).maxErrorRate;
+        const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);
         for (const v of violations) process.stderr.write(`error rate: ${v}\n`);
         if (violations.length) process.exitCode = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnswerType, extractCopulaPhrases, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun } from './answer-type.js';
+import { detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractNumberWords, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun } from './answer-type.js';
 import { concept, countTokens, splitSentences, stem, tokenize } from './text.js';
 
 const texts = (spans: { text: string }[]) => spans.map((s) => s.text);
@@ -74,6 +74,28 @@ describe('span extractors', () => {
     };
     expect(run('The main export of Veltrana is copper ore, which ships from Morvik.')).toEqual(['copper ore']);
     expect(run('Copper ore is the main export of Veltrana.')).toEqual(['Copper ore']);
+  });
+});
+
+describe('phrase extractors', () => {
+  const run = (t: string, words: string[], fn: typeof extractAgentPhrases) => {
+    const tokens = tokenize(t);
+    return texts(fn(t, tokens, (i) => words.includes(tokens[i]!.lower)));
+  };
+
+  it('finds passive agents, also a few words after the participle', () => {
+    expect(run('Orlenhaven was founded by fishermen in 1384.', ['founded'], extractAgentPhrases)).toEqual(['fishermen']);
+    expect(run('The club was formed on 9 May 1903 by a group of railway workers.', ['formed'], extractAgentPhrases)).toEqual(['group of railway workers']);
+    expect(run('Clouds hide the summit by midday.', ['summit'], extractAgentPhrases)).toEqual([]);
+  });
+
+  it('keeps a final two-item list and stops at a prepositional phrase', () => {
+    expect(run('Its main industries are shipbuilding and fishing.', ['main', 'industries'], extractCopulaPhrases)).toEqual(['shipbuilding and fishing']);
+    expect(run('He worked as a marine engineer for Tavir Ferries.', ['worked'], extractCopulaPhrases)).toEqual(['marine engineer']);
+  });
+
+  it('finds counts written as words', () => {
+    expect(texts(extractNumberWords('The team has won the league seven times.'))).toEqual(['seven']);
   });
 });
 

@@ -29,10 +29,9 @@ const TYPE_NOUNS: Record<Exclude<AnswerType, 'ANY'>, string> = {
     'club group band bank brand publisher manufacturer studio label network airline ministry department business ' +
     'employer subsidiary operator sponsor contractor supplier startup union association federation league shipyard',
 };
+// A noun listed twice keeps its first type ("area" is a NUMBER before a PLACE word).
 const TYPE_OF_NOUN = new Map<string, AnswerType>();
 for (const [type, nouns] of Object.entries(TYPE_NOUNS)) for (const n of nouns.split(' ')) if (!TYPE_OF_NOUN.has(n)) TYPE_OF_NOUN.set(n, type as AnswerType);
-// "owner" can be a person or a company; people are the commoner answer.
-TYPE_OF_NOUN.set('owner', 'PERSON');
 
 /**
  * Nouns that name a kind of thing ("which *city*", "what *year*", "the *vessel* X") rather than
@@ -179,6 +178,14 @@ const NUMBER_RE = new RegExp(
 );
 const AFTER_NUMBER = new RegExp(`^(?:\\s?(?:${SCALE})\\b)?(?:\\s?(?:${UNIT})(?![\\p{L}\\d]))?`, 'iu');
 
+const NUMBER_WORDS =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b/gi;
+
+/** Counts written as words: "seven times", "a dozen ships". */
+export function extractNumberWords(text: string): Span[] {
+  return matchAll(text, NUMBER_WORDS);
+}
+
 /**
  * Quantities: "1,250,000", "3.5", "$4.5 million", "12%", "450 km". Numbers inside dates are
  * left out; a following scale word or unit is kept with the number.
@@ -301,12 +308,13 @@ export function extractCopulaPhrases(text: string, tokens: Token[], isQuestionWo
 
 const PARTICIPLE = /(ed|en|wn)$|^(built|led|held|run|made|won|sold|bought|taught|kept|owned|found)$/;
 
-/** Passive agents: "founded by fishermen", "built by the Tharn yard" (after a question word). */
+/** Passive agents: "founded by fishermen", "built by the Tharn yard" (after a question word that is a participle). */
 export function extractAgentPhrases(text: string, tokens: Token[], isQuestionWord: (i: number) => boolean): Span[] {
   const out: Span[] = [];
   tokens.forEach((t, i) => {
-    const prev = tokens[i - 1];
-    if (t.lower === 'by' && prev && isQuestionWord(i - 1) && PARTICIPLE.test(prev.lower)) {
+    // The participle may be a few words back: "formed on 9 May 1903 by a group of workers".
+    const verb = tokens.slice(Math.max(0, i - 6), i).some((v, k, near) => PARTICIPLE.test(v.lower) && isQuestionWord(i - near.length + k));
+    if (t.lower === 'by' && verb) {
       const span = phrase(text, tokens, i + 1, +1);
       if (span) out.push(span);
     }
@@ -324,7 +332,9 @@ function phrase(text: string, tokens: Token[], from: number, dir: 1 | -1): Span 
   let n = 0;
   while (i >= 0 && i < tokens.length && n < 6) {
     const t = tokens[i]!;
-    if (!t.word || PHRASE_STOP.has(t.lower)) break;
+    // "shipbuilding and fishing.": a final two-item list stays whole.
+    const lastPair = t.lower === 'and' && n > 0 && dir === 1 && tokens[i + 1]?.word && !tokens[i + 2]?.word;
+    if (!t.word || (PHRASE_STOP.has(t.lower) && !lastPair)) break;
     // A prepositional phrase ends it ("marine engineer for Tavir Ferries"); "of" stays inside
     // ("school of philosophy").
     if (dir === 1 && n > 0 && t.lower !== 'of' && PREPOSITION.test(t.lower)) break;
@@ -344,14 +354,14 @@ function phrase(text: string, tokens: Token[], from: number, dir: 1 | -1): Span 
 }
 
 /** Heads that mark a name as an organisation or a place. */
-export const ORG_HEADS = new Set(
+const ORG_HEADS = new Set(
   ('company corporation corp inc ltd llc plc gmbh ag group holdings industries bank university institute college school ' +
     'agency ministry department council committee foundation association society union party league club federation ' +
     'authority commission board trust partners labs laboratories systems technologies airlines airways motors media press ' +
     'records studios energy mining museum hospital academy fund network services solutions works co cooperative ' +
     'orchestra theatre theater railway railways rail bureau office court assembly parliament senate consortium').split(' '),
 );
-export const PLACE_HEADS = new Set(
+const PLACE_HEADS = new Set(
   ('city town village island islands river lake mountain mountains mount mt bay valley port harbor harbour province region ' +
     'district county state republic kingdom coast peninsula hills park square street avenue road bridge station airport ' +
     'desert forest sea ocean gulf strait canyon falls heights springs beach plateau delta oasis archipelago').split(' '),

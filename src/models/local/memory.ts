@@ -8,8 +8,10 @@ import { tokenize } from './text.js';
 
 /**
  * Closed-book, answer only when the top class has at least this softmax probability. With
- * hundreds of classes, 0.35 is far above chance (1/classes) and below what the model gives
- * paraphrases of trained questions; questions about unseen entities spread their mass thinly.
+ * hundreds of classes, chance is ~1/classes. Measured on the example fixture (531 classes, default
+ * training): trained on plain questions, it answers 199 of 252 benchmark questions about trained
+ * facts (all right) and 4 of 108 about unknown ones; trained on paraphrases, 252 of 252 and 22 of
+ * 108. Higher thresholds cost the plain memory far more recall than they save hallucinations.
  */
 export const MEMORY_THRESHOLD = 0.35;
 

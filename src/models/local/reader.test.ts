@@ -61,6 +61,46 @@ The mayor of Brakesk is Dorin Kessla.`;
   });
 });
 
+/** Encyclopedic prose in another style than the fixture: the reader must not depend on one corpus's templates. */
+const PROSE = `[1] Orlenhaven (city) (valid 2020-01-01 to present)
+Orlenhaven is a port city on the western shore of Lake Tavir. Founded by fishermen in 1384, it became the seat of the Duchy of Marrow in the sixteenth century. As of the 2029 census, the city had 214,560 inhabitants. Since 2027 its mayor has been Halvard Quist. The Orlenhaven Observatory, opened on 2 October 1911, sits on Beacon Hill.
+
+[2] Quist, Halvard (valid 2020-01-01 to present)
+Halvard Quist (born 17 April 1968 in Seltby) is a politician. Before entering politics, he worked as a marine engineer for Tavir Ferries. He married the painter Ilse Marn in 1996.
+
+[3] Tavir Ferries (valid 2020-01-01 to present)
+Tavir Ferries AB is a shipping company. The company was established in 1952 and is headquartered in Orlenhaven. Its fleet consists of 14 vessels. The chief executive officer is Dagny Rell.
+
+[4] Lake Tavir (valid 2020-01-01 to present)
+Lake Tavir is the largest lake of the Marrow Basin, with a surface area of 612 square kilometres. Its maximum depth is 186 metres. The river Sunne drains the lake towards the Grey Sea.`;
+
+describe('reader on other prose', () => {
+  it.each([
+    ['When was Orlenhaven founded?', '1384'],
+    ['Who founded Orlenhaven?', 'fishermen'],
+    ['How many inhabitants does Orlenhaven have?', '214,560'],
+    ['Where is the Orlenhaven Observatory located?', 'Beacon Hill'],
+    ['Where was Halvard Quist born?', 'Seltby'],
+    ['Who did Halvard Quist marry?', 'Ilse Marn'],
+    ['What did Halvard Quist work as before politics?', 'marine engineer'],
+    ['Where is Tavir Ferries headquartered?', 'Orlenhaven'],
+    ['How many vessels are in the Tavir Ferries fleet?', '14'],
+    ['Who is the chief executive officer of Tavir Ferries?', 'Dagny Rell'],
+    ['What is the surface area of Lake Tavir?', '612 square kilometres'],
+    ['How deep is Lake Tavir?', '186 metres'],
+    ['Which river drains Lake Tavir?', 'Sunne'],
+    ['Lake Tavir is the largest lake of which basin?', 'Marrow Basin'],
+  ])('%s -> %s', async (q, a) => expect(await ask(q, PROSE)).toBe(a));
+
+  it.each([
+    'What is the population of Seltby?',
+    'Who founded Tavir Ferries?',
+    'What is the revenue of Tavir Ferries?',
+    'Who designed the Orlenhaven Observatory?',
+    'How many employees does Tavir Ferries have?',
+  ])('abstains: %s', async (q) => expect(await ask(q, PROSE)).toBe("I don't know"));
+});
+
 describe('reader through streamText', () => {
   it('streams the same text and usage as generateText', async () => {
     for (const q of ['Who founded Brakesk?', 'When was the Kroun Shipping Company founded?']) {

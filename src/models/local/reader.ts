@@ -20,7 +20,7 @@
  * 5. Confidence = entity coverage x attribute coverage of the winning sentence, lowered when the
  *    type fit is poor; below READER_THRESHOLD, abstain.
  */
-import { detectAnswerType, isCategoryNoun, whHeadNoun, extractAgentPhrases, extractCopulaPhrases, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, nameTypeFit, type AnswerType, type Span } from './answer-type.js';
+import { detectAnswerType, isCategoryNoun, whHeadNoun, extractAgentPhrases, extractCopulaPhrases, extractDates, extractMonthYears, extractNames, extractNumberWords, extractNumbers, extractYears, nameTypeFit, type AnswerType, type Span } from './answer-type.js';
 import { validOn, type ParsedPrompt } from './prompt.js';
 import { concept, splitSentences, stem, tokenize, type Token } from './text.js';
 
@@ -50,6 +50,8 @@ const SYNONYM_CREDIT = 0.7;
 const UNUSED_WEIGHT = 0.5;
 /** Ranking bonus for sentences that name the asked kind ("which *region*"). */
 const CATEGORY_BONUS = 0.2;
+/** Type fit multiplier for a candidate that contains a word of the asked entity. */
+const ENTITY_IN_ANSWER = 0.5;
 /** Type fit from which a candidate counts as fully of the expected type for confidence. */
 const FIT_OK = 0.75;
 /** Sentences, best first, that candidates are drawn from. */
@@ -119,6 +121,7 @@ export function read(p: ParsedPrompt): ReaderResult {
 
   const qc = new Set(qConcepts);
   const attribute = new Set(q.attribute);
+  const entity = new Set(q.entity);
   let best: Candidate | undefined;
   for (const { s, cov, support } of ranked) {
     if (support <= 0) break;
@@ -129,10 +132,13 @@ export function read(p: ParsedPrompt): ReaderResult {
     for (const c of candidates(s, type, isQuestionWord, q.asked)) {
       const span = trimQuestionWords(c.span, s.tokens, isQuestionWord);
       if (!span || onlyQuestionWords(span.text, qc)) continue;
+      // An answer that names the asked entity ("FC Varnholm" for "which country is Varnholm in")
+      // is rarely the answer.
+      const fit = tokenize(span.text).some((t) => t.cap && entity.has(concept(t.stem))) ? c.fit * ENTITY_IN_ANSWER : c.fit;
       const [first, last] = tokenRange(s.tokens, span);
       const dist = near.length ? Math.min(...near.map((a) => (a < first ? first - a : a > last ? a - last : 0))) : 8;
-      const score = support * c.fit * (1 / (1 + PROXIMITY_DECAY * dist));
-      if (!best || score > best.score) best = { text: clean(span.text), score, confidence: cov * Math.min(1, c.fit / FIT_OK), evidence: s.text };
+      const score = support * fit * (1 / (1 + PROXIMITY_DECAY * dist));
+      if (!best || score > best.score) best = { text: clean(span.text), score, confidence: cov * Math.min(1, fit / FIT_OK), evidence: s.text };
     }
   }
   if (!best || best.confidence < READER_THRESHOLD || !best.text) return abstain(best?.confidence ?? 0);
@@ -258,15 +264,16 @@ function candidates(s: Sentence, type: AnswerType, isQuestionWord: (i: number) =
   const names = () =>
     extractNames(t, s.tokens).map((n) => {
       const before = s.tokens[n.first - 1]?.lower === 'the' ? n.first - 2 : n.first - 1;
-      const kindOf = ofKind(before) || ofKind(n.last) || s.tokens.slice(n.first, n.last + 1).some((_, k) => ofKind(n.first + k));
+      let kindOf = ofKind(before);
+      for (let k = n.first; k <= n.last && !kindOf; k++) kindOf = ofKind(k);
       return { span: n as Span, fit: kindOf ? 1 : nameTypeFit(n, s.tokens, type) };
     });
   switch (type) {
     case 'DATE': {
-      const dates = [...extractDates(t), ...extractMonthYears(t)];
-      add(extractDates(t), 1);
-      add(extractMonthYears(t), 0.9);
-      add(extractYears(t).filter((y) => !dates.some((d) => d.start <= y.start && y.end <= d.end)), 0.8);
+      const [full, monthYear] = [extractDates(t), extractMonthYears(t)];
+      add(full, 1);
+      add(monthYear, 0.9);
+      add(extractYears(t).filter((y) => ![...full, ...monthYear].some((d) => d.start <= y.start && y.end <= d.end)), 0.8);
       break;
     }
     case 'YEAR':
@@ -275,6 +282,7 @@ function candidates(s: Sentence, type: AnswerType, isQuestionWord: (i: number) =
     case 'NUMBER':
       // A bare four-digit number is more likely a year than a quantity.
       for (const n of extractNumbers(t)) out.push({ span: n, fit: /^(1\d|20|21)\d\d$/.test(n.text) ? 0.4 : 1 });
+      add(extractNumberWords(t), 0.8);
       break;
     case 'PERSON':
     case 'ORG':

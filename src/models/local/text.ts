@@ -81,9 +81,9 @@ export const STOPWORDS = new Set(
 
 /**
  * Light suffix-stripping stemmer (two passes over a short suffix list, then a final `e` and a
- * doubled consonant): conflates found/founded/founding and city/cities (agent nouns like founder are left
- * to the synonym groups: stripping -er would also turn posters into post). It over-stems
- * some words; both sides of every comparison go through it, so that only costs a little precision.
+ * doubled consonant): conflates found/founded/founding and city/cities. Agent nouns (founder,
+ * leader) are left to the synonym groups: stripping -er would also turn posters into post. Both
+ * sides of every comparison go through it, so its over-stemming costs only a little precision.
  */
 export function stem(word: string): string {
   let w = word.toLowerCase().replace(/['’]s$/, '');

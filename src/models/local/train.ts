@@ -5,6 +5,7 @@
  * by a seeded PRNG. All arithmetic is float64 in a fixed order, so the same data, options and seed
  * give byte-identical weights.json.
  */
+import { mulberry32 } from '../../util/rng.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -15,9 +16,10 @@ import { parseUserPrompt } from './prompt.js';
 import { countTokens } from './text.js';
 
 /**
- * Weights smaller than this are dropped when saving. They are the many tiny negative updates every
- * class gets for every feature it did not own; keeping them would multiply the file size by about
- * the number of classes while barely moving any prediction.
+ * Weights smaller than this are dropped when saving. Nearly all entries are the small negative
+ * updates every class gets for features it does not own. On the example fixture's paraphrase
+ * set, pruning at 0.1 shrinks weights.json from 9.7 MB to 0.73 MB with the same answers on the
+ * trained facts.
  */
 export const PRUNE_BELOW = 0.1;
 
@@ -57,10 +59,12 @@ export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptio
   // Only buckets some example uses ever get a gradient: keep rows for those alone.
   const rows = new Map<number, Float64Array>();
   for (const { x } of data) for (const b of x.index) if (!rows.has(b)) rows.set(b, new Float64Array(classes.length));
+  const examplesRows = data.map(({ x }) => x.index.map((b) => rows.get(b)!));
 
   const rand = mulberry32(opts.seed);
   const order = data.map((_, i) => i);
   const p = new Float64Array(classes.length);
+  const C = classes.length;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -68,18 +72,20 @@ export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptio
     }
     for (const idx of order) {
       const { x, y } = data[idx]!;
+      const xr = examplesRows[idx]!;
       p.fill(0);
-      x.index.forEach((b, k) => {
-        const row = rows.get(b)!;
-        for (let c = 0; c < p.length; c++) p[c]! += row[c]! * x.value[k]!;
-      });
+      for (let k = 0; k < xr.length; k++) {
+        const row = xr[k]!;
+        const v = x.value[k]!;
+        for (let c = 0; c < C; c++) p[c]! += row[c]! * v;
+      }
       softmax(p);
       p[y]! -= 1; // gradient of cross-entropy w.r.t. the scores
-      x.index.forEach((b, k) => {
-        const row = rows.get(b)!;
+      for (let k = 0; k < xr.length; k++) {
+        const row = xr[k]!;
         const step = opts.learningRate * x.value[k]!;
-        for (let c = 0; c < p.length; c++) row[c]! -= step * p[c]!;
-      });
+        for (let c = 0; c < C; c++) row[c]! -= step * p[c]!;
+      }
     }
   }
 
@@ -115,18 +121,6 @@ function packWeights(rows: Map<number, Float64Array>, classes: string[], feature
     offsets: encodeU32(offsets),
     buckets: encodeU32(buckets),
     values: encodeF32(values),
-  };
-}
-
-/** Small, fast, seedable PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,16 +1,8 @@
 /** Small seeded generators, so that a model build is a pure function of its inputs. */
 
-/** mulberry32: 32-bit state, good enough for random projections and test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../util/rng.js';
+
+export { mulberry32 };
 
 /** Standard normal samples (Box-Muller) from a uniform generator. */
 export function gaussian(uniform: () => number): () => number {

@@ -1,0 +1,114 @@
+/**
+ * `npm run perf`: speed figures, printed, never asserted (shared machines are noisy). Each figure
+ * is compared with a reference measured in the same run, as a ratio.
+ *  1. HNSW search vs exact brute force on a synthetic 20k-vector corpus: recall@10 and queries/s
+ *     at several efSearch values.
+ *  2. The embedding cache: cold vs cached embedding of the fixture's chunks.
+ *  3. The bundled fixture end to end, per stage: query embedding, search, generation.
+ */
+import Table from 'cli-table3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { loadDataset } from '../dataset/load.js';
+import { percentiles } from '../metrics/percentiles.js';
+import { createModelRegistry } from '../models/registry.js';
+import { chunkDocuments, chunkEmbeddingText, type Chunk } from '../retrieval/chunk.js';
+import type { Embedder } from '../retrieval/embedding/types.js';
+import { openOrBuildIndex } from '../retrieval/hnsw-index.js';
+import { createEmbedder } from '../retrieval/setup.js';
+import { createProgress } from '../run/progress.js';
+import { mulberry32 } from '../stats/rng.js';
+
+const quiet = createProgress(process.stderr, true);
+
+/** Vectors near a low-dimensional subspace, like real embeddings (random 256-d data is unrealistically hard). */
+function syntheticVectors(n: number, dim: number, intrinsic: number, seed: number): Float32Array[] {
+  const rand = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const basis = Array.from({ length: intrinsic }, () => Float32Array.from({ length: dim }, gauss));
+  return Array.from({ length: n }, () => {
+    const v = new Float32Array(dim);
+    for (const b of basis) {
+      const c = gauss();
+      for (let i = 0; i < dim; i++) v[i]! += c * b[i]!;
+    }
+    for (let i = 0; i < dim; i++) v[i]! += 0.1 * gauss();
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+/** An embedder over precomputed vectors: text `v<i>` is vector i. */
+function lookupEmbedder(vectors: Float32Array[]): Embedder {
+  return { id: 'synthetic', dim: vectors[0]!.length, embed: async (texts) => texts.map((t) => vectors[Number(t.slice(t.lastIndexOf('v') + 1))]!) };
+}
+
+async function hnswVsExact() {
+  const n = 20_000;
+  const dim = 256;
+  const vectors = syntheticVectors(n + 200, dim, 24, 7);
+  const chunks: Chunk[] = vectors.slice(0, n).map((_, i) => ({ id: `c${i}`, docId: `d${i}`, title: '', text: `v${i}`, validFrom: '2020-01-01', index: 0 }));
+  const queries = vectors.slice(n);
+  const dir = mkdtempSync(join(tmpdir(), 'ragvft-perf-'));
+  const t0 = performance.now();
+  const { index } = await openOrBuildIndex({ dir, embedder: lookupEmbedder(vectors), chunks, corpusHash: 'synthetic', chunking: { chunkSize: 1, chunkOverlap: 0 }, space: 'cosine', M: 16, efConstruction: 200 });
+  const buildS = (performance.now() - t0) / 1000;
+
+  const k = 10;
+  const time = (f: (q: Float32Array) => unknown) => {
+    const s = performance.now();
+    for (const q of queries) f(q);
+    return queries.length / ((performance.now() - s) / 1000);
+  };
+  const truth = queries.map((q) => new Set(index.exactSearch(q, k).map((h) => h.chunk.id)));
+  const exactQps = time((q) => index.exactSearch(q, k));
+  const table = new Table({ head: ['search', `recall@${k}`, 'queries/s', 'speed-up vs exact'], style: { head: [], border: [] } });
+  table.push(['exact (brute force)', '1.000', exactQps.toFixed(0), '1.0×']);
+  for (const ef of [16, 32, 64, 128, 256]) {
+    let found = 0;
+    queries.forEach((q, i) => (found += index.search(q, k, { efSearch: ef }).filter((h) => truth[i]!.has(h.chunk.id)).length));
+    const qps = time((q) => index.search(q, k, { efSearch: ef }));
+    table.push([`HNSW ef=${ef}`, (found / (k * queries.length)).toFixed(3), qps.toFixed(0), `${(qps / exactQps).toFixed(1)}×`]);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`\n1. HNSW vs exact: ${n} × ${dim}-d vectors (intrinsic dim 24), M=16, efConstruction=200, built in ${buildS.toFixed(1)} s (${(n / buildS).toFixed(0)} inserts/s), ${queries.length} queries`);
+  console.log(table.toString());
+}
+
+async function fixtureStages() {
+  const { config, datasetPath } = await loadConfig();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'ragvft-perf-cache-'));
+  const cfg = { ...config, cacheDir };
+  const dataset = await loadDataset(datasetPath);
+  const registry = createModelRegistry({ providers: {}, localFinetunes: {}, refs: [] });
+  const { embedder } = await createEmbedder(cfg, dataset, quiet, registry);
+  const texts = chunkDocuments(dataset.documents, cfg.retrieval).map(chunkEmbeddingText);
+  let t = performance.now();
+  await embedder.embed(texts);
+  const cold = performance.now() - t;
+  t = performance.now();
+  await embedder.embed(texts);
+  const warm = performance.now() - t;
+  const table = new Table({ head: ['embedding', 'texts', 'ms', 'texts/s', 'ratio'], style: { head: [], border: [] } });
+  table.push(['cold (transformers.js)', texts.length, cold.toFixed(0), (texts.length / (cold / 1000)).toFixed(0), '1.0×']);
+  table.push(['cached', texts.length, warm.toFixed(1), (texts.length / (warm / 1000)).toFixed(0), `${(cold / warm).toFixed(0)}× faster`]);
+  console.log(`\n2. Embedding cache on the fixture's chunks (${embedder.id})`);
+  console.log(table.toString());
+
+  const q = dataset.questions.map((x) => x.question);
+  const per: number[] = [];
+  for (const text of q) {
+    const s = performance.now();
+    await embedder.embed([`${text} ${per.length}`]); // uncached: a new text each time
+    per.push(performance.now() - s);
+  }
+  const p = percentiles(per)!;
+  console.log(`\n3. Query embedding, one at a time, uncached: p50 ${p.p50.toFixed(2)} ms, p95 ${p.p95.toFixed(2)} ms over ${per.length} questions`);
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+
+await hnswVsExact();
+await fixtureStages();
+console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');
