@@ -141,8 +141,9 @@ describe.each(CLIENTS)('$name against the loopback server', ({ model, modelId, p
     const s = await streamToEnd(model(), { abortSignal: AbortSignal.timeout(TIMEOUT_MS) });
     const streamErr = s.error ?? (await s.result.text.then(() => null, (e: unknown) => e));
     expect(classifyError(streamErr)).toBe('timeout');
-    // Not retried: a timeout is the caller's deadline, and the whole thing stayed well under the delay.
-    expect(performance.now() - t0).toBeLessThan(2_500);
+    // Not retried: a timeout is the caller's deadline. Three calls that waited out the 3 s delay
+    // would take 9 s; the bound leaves room for a loaded machine.
+    expect(performance.now() - t0).toBeLessThan(6_000);
   });
 
   it('classifies malformed JSON and a malformed SSE event as bad-response', async () => {
@@ -182,7 +183,7 @@ describe('the loopback server itself', () => {
     const t0 = performance.now();
     await s.close();
     expect(await pending).toBe('failed');
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(2_500); // close() does not wait for the delayed response
   });
 });
 

@@ -4,10 +4,11 @@
  *  1. HNSW search vs exact brute force on a synthetic 20k-vector corpus: recall@10 and queries/s
  *     at several efSearch values.
  *  2. The embedding cache: cold vs cached embedding of the fixture's chunks.
- *  3. The bundled fixture end to end, per stage: query embedding, search, generation.
+ *  3. Query embedding latency on the bundled fixture.
+ *  4. Run statistics on the latest result.
  */
 import Table from 'cli-table3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -18,7 +19,9 @@ import { chunkDocuments, chunkEmbeddingText, type Chunk } from '../retrieval/chu
 import type { Embedder } from '../retrieval/embedding/types.js';
 import { openOrBuildIndex } from '../retrieval/hnsw-index.js';
 import { createEmbedder } from '../retrieval/setup.js';
+import { ResultSchema } from '../results/schema.js';
 import { createProgress } from '../run/progress.js';
+import { computeRunStatistics } from '../stats/run-statistics.js';
 import { mulberry32 } from '../stats/rng.js';
 
 const quiet = createProgress(process.stderr, true);
@@ -109,6 +112,18 @@ async function fixtureStages() {
   rmSync(cacheDir, { recursive: true, force: true });
 }
 
+/** Bootstrap statistics on the latest result (the cost every bench pays once). */
+async function statistics() {
+  const path = 'results/latest.json';
+  if (!existsSync(path)) return console.log(`\n4. Statistics: run \`npm run bench\` first (${path} not found)`);
+  const r = ResultSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  const t0 = performance.now();
+  computeRunStatistics(r);
+  const ms = performance.now() - t0;
+  console.log(`\n4. Statistics (bootstrap CIs, paired comparisons, McNemar, oracle) on ${path}: ${r.records.length} records, ${r.pipelines.length} pipelines, ${r.statistics.method.resamples} resamples: ${ms.toFixed(0)} ms`);
+}
+
 await hnswVsExact();
 await fixtureStages();
+await statistics();
 console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');
