@@ -36,6 +36,10 @@ export function splitModelRef(ref: string): { provider: string; modelId: string 
  */
 export function createModelRegistry(opts: {
   providers: Record<string, ProviderConfig>;
+  /**
+   * Local fine-tune name -> weights folder. Read when a `local:<name>` model is first requested,
+   * so it may be filled after the registry is made (bench checks keys first, then trains).
+   */
   localFinetunes: Record<string, string>;
   refs: string[];
   env?: NodeJS.ProcessEnv;

@@ -19,7 +19,8 @@ export interface EmbedderSetup {
   apiTokens: (() => number) | null;
 }
 
-const isApiModel = (model: string) => /^[A-Za-z0-9_-]+:/.test(model) && !model.startsWith('local:');
+/** `<provider>:<model>` other than `local:…` names an embedding API, not a transformers.js model. */
+export const isApiModel = (model: string) => /^[A-Za-z0-9_-]+:/.test(model) && !model.startsWith('local:');
 
 /**
  * The embedding model the config names, behind an on-disk cache: `local:ppmi-svd` (trained on

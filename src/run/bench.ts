@@ -16,7 +16,7 @@ import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
-import { buildRetriever } from '../retrieval/setup.js';
+import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { InputError } from '../util/errors.js';
 import { hashObject } from '../util/hash.js';
 import { HARNESS_VERSION } from '../version.js';
@@ -107,10 +107,12 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     warnings.push(msg);
     opts.progress.log(`warning: ${msg}`);
   };
-  // Checked before any training, indexing or question: a missing key fails fast.
+  // Remote models and keys are checked before any training, indexing or question: a missing
+  // key fails fast. Local fine-tunes join the registry once trained.
+  const localDirs: Record<string, string> = {};
+  const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: refs.filter((r) => !r.startsWith('local:')) });
   const embeddingRef = pipelines.some((p) => p.retrieval) ? config.embedding.model : null;
-  const preflight = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: refs.filter((r) => !r.startsWith('local:')) });
-  if (embeddingRef && /^[A-Za-z0-9_-]+:/.test(embeddingRef) && !embeddingRef.startsWith('local:')) preflight.embeddingModel(embeddingRef);
+  if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
   try {
@@ -119,7 +121,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
 
     const local = await trainLocalModels(config, dataset, refs, opts.progress);
-    const registry = createModelRegistry({ providers: config.providers, localFinetunes: local.dirs, refs });
+    Object.assign(localDirs, local.dirs);
     const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, registry) : null;
     const useCache = config.responseCache && !opts.noCache;
 
