@@ -1,4 +1,4 @@
-import { defineConfig } from '../src/config/schema.js';
+import { defineConfig } from 'ragvft';
 
 /**
  * The default benchmark: the bundled fictional dataset, fully offline. Closed-book base model,

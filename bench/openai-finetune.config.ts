@@ -1,4 +1,4 @@
-import { defineConfig } from '../src/config/schema.js';
+import { defineConfig } from 'ragvft';
 
 /**
  * An OpenAI fine-tune (trained on fixtures/aurelia/finetune.paraphrase.jsonl) against its base

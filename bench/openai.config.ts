@@ -1,4 +1,4 @@
-import { defineConfig } from '../src/config/schema.js';
+import { defineConfig } from 'ragvft';
 
 /** OpenAI base model, closed-book vs RAG. Needs OPENAI_API_KEY. */
 export default defineConfig({

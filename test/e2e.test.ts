@@ -38,7 +38,8 @@ describe('ragvft bench end to end (tiny dataset)', () => {
   });
 
   it('writes a valid result with one record per question and pipeline', () => {
-    expect(result.schemaVersion).toBe('1.0');
+    expect(result.schemaVersion).toBe('2.0');
+    expect(result.run.scoring).toEqual({ primary: 'lenient', judge: null });
     expect(result.pipelines.map((p) => p.name)).toEqual(['closed-book', 'rag', 'fine-tuned', 'hybrid']);
     expect(result.records).toHaveLength(4 * 5);
     expect(new Set(result.records.map((r) => `${r.pipeline}/${r.questionId}`)).size).toBe(20);
@@ -50,10 +51,13 @@ describe('ragvft bench end to end (tiny dataset)', () => {
   it('closed-book knows nothing; RAG answers from retrieved context', () => {
     const cb = result.pipelines.find((p) => p.name === 'closed-book')!.summary;
     const rag = result.pipelines.find((p) => p.name === 'rag')!.summary;
-    expect(cb.answerable.f1).toBe(0);
-    expect(rag.answerable.f1).toBeGreaterThan(cb.answerable.f1);
-    expect(rag.retrieval).toMatchObject({ k: 2 });
-    expect(rag.retrieval!.recallAtK).toBeGreaterThan(0);
+    expect(cb.metrics.accuracy!.value).toBe(0);
+    expect(cb.metrics.strictF1!.value).toBe(0);
+    // The tiny dataset has 4 answerable questions: RAG gets at least 3 right.
+    expect(rag.metrics.accuracy!.n).toBe(4);
+    expect(rag.metrics.accuracy!.sum).toBeGreaterThanOrEqual(3);
+    expect(rag.retrievalK).toBe(2);
+    expect(rag.metrics.recall!.value).toBeGreaterThan(0);
     const ragRecords = result.records.filter((r) => r.pipeline === 'rag');
     expect(ragRecords.every((r) => r.retrievedDocIds !== null && r.latencyMs.embed !== null && r.latencyMs.search !== null)).toBe(true);
   });
@@ -66,20 +70,27 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(hybrid.freshness).toBe('current');
   });
 
-  it('records tokens, latency stages, time to first token and local compute', () => {
+  it('records tokens, latency stages, time to first token, finish reason and local CPU time', () => {
     for (const r of result.records) {
-      expect(r.tokens.input).toBeGreaterThan(0);
+      expect(r.tokens!.input).toBeGreaterThan(0);
       expect(r.latencyMs.total).toBeGreaterThan(0);
       expect(r.latencyMs.firstToken).not.toBeNull();
       expect(r.costUsd).toBe(0);
+      expect(r.finishReason).toBe('stop');
+      expect(r.cpuMs).not.toBeNull();
+      // CPU time of the computation alone never exceeds the call's wall time.
+      expect(r.cpuMs!).toBeLessThanOrEqual(r.latencyMs.generate! + 1);
     }
     const ft = result.pipelines.find((p) => p.name === 'fine-tuned')!.summary;
-    expect(ft.costUsd.localComputeSeconds.fineTuning).toBeGreaterThan(0);
+    expect(ft.costUsd.localCpuSeconds.fineTuning).toBeGreaterThan(0);
+    expect(ft.costUsd.localCpuSeconds.inference).not.toBeNull();
     expect(ft.latencyMs.count).toBe(5);
   });
 
   it('prints the table and the JSON path', () => {
-    expect(stdout).toMatch(/pipeline.*EM %.*F1 %/s);
+    expect(stdout).toMatch(/pipeline.*acc %.*F1 %.*abstain%.*halluc%/s);
+    // The default view fits 100 columns.
+    for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(stdout).toMatch(/closed-book/);
     expect(stdout).toMatch(/results: .*\.json/);
   });
@@ -91,7 +102,8 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(run.stderr).toMatch(/reusing HNSW index/);
     const second = ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8')));
     expect(second.run.id).not.toBe(result.run.id);
-    const strip = (r: RunResult) => r.records.map(({ latencyMs: _l, ...rest }) => rest);
+    // Timings (wall and CPU) are measurements; everything else must be identical.
+    const strip = (r: RunResult) => r.records.map(({ latencyMs: _l, cpuMs: _c, ...rest }) => rest);
     expect(strip(second)).toEqual(strip(result));
   });
 });

@@ -13,15 +13,16 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, RetryError, streamText } from 'ai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Question } from '../src/dataset/schema.js';
 import { wrapWithCache } from '../src/models/cache.js';
 import { classifyError, describeError, explainAbort } from '../src/models/errors.js';
 import { answerQuestion } from '../src/pipelines/answer.js';
-import { toRecord } from '../src/pipelines/run.js';
+import { toRecord, type ScoringContext } from '../src/pipelines/run.js';
 import type { PipelineSpec } from '../src/pipelines/types.js';
 import { createApiEmbedder } from '../src/retrieval/embedding/api-embedder.js';
 import { createJournal, openJournal, readJournal } from '../src/run/journal.js';
+import { createAbstentionDetector } from '../src/scoring/abstention.js';
 import { registerSecret } from '../src/util/redact.js';
 import { defaultAnswer, startOpenAIServer, type OpenAIServer } from './helpers/openai-server.js';
 
@@ -29,6 +30,7 @@ const FAKE_KEY = 'sk-ragvft-TEST-DO-NOT-LEAK-1234567890';
 /** A key with no `sk-` shape, so only registerSecret can catch it. */
 const PLAIN_KEY = 'ragvft-plain-TEST-DO-NOT-LEAK-0987654321';
 const TIMEOUT_MS = 300;
+const SCORING: ScoringContext = { primary: 'lenient', isAbstention: createAbstentionDetector() };
 
 const SYSTEM = 'Answer briefly.';
 const PROMPT = 'Who is the mayor of Orsk?';
@@ -131,19 +133,28 @@ describe.each(CLIENTS)('$name against the loopback server', ({ model, modelId, p
   });
 
   it('classifies a response slower than the timeout as timeout (abortSignal and timeout option)', async () => {
-    server.setFaults(() => ({ kind: 'delay', ms: 3_000 }));
-    const t0 = performance.now();
-    const viaSignal = await generateError(generateText({ model: model(), prompt: PROMPT, maxRetries: 2, abortSignal: AbortSignal.timeout(TIMEOUT_MS) }));
+    // The server holds every answer far beyond any test timeout: a call that returns at all was
+    // ended by its own deadline, not by waiting the delay out (no clock read, nothing to flake).
+    server.setFaults(() => ({ kind: 'delay', ms: 600_000 }));
+    // Not retried: a timeout is the caller's deadline, so each call makes at most one request
+    // (at most, not exactly: on a stalled machine the deadline may pass before the request is sent).
+    const attempts = async <T>(call: () => Promise<T>): Promise<T> => {
+      const before = server.requests.length;
+      const out = await call();
+      expect(server.requests.length - before).toBeLessThanOrEqual(1);
+      return out;
+    };
+    const viaSignal = await attempts(() => generateError(generateText({ model: model(), prompt: PROMPT, maxRetries: 2, abortSignal: AbortSignal.timeout(TIMEOUT_MS) })));
     expect(classifyError(viaSignal)).toBe('timeout');
-    const viaOption = await generateError(generateText({ model: model(), prompt: PROMPT, maxRetries: 0, timeout: TIMEOUT_MS }));
+    const viaOption = await attempts(() => generateError(generateText({ model: model(), prompt: PROMPT, maxRetries: 2, timeout: TIMEOUT_MS })));
     expect(classifyError(viaOption)).toBe('timeout');
     // streamText reports an abort as an 'abort' part, not an error: the result promises reject.
-    const s = await streamToEnd(model(), { abortSignal: AbortSignal.timeout(TIMEOUT_MS) });
-    const streamErr = s.error ?? (await s.result.text.then(() => null, (e: unknown) => e));
+    const streamErr = await attempts(async () => {
+      const s = await streamToEnd(model(), { abortSignal: AbortSignal.timeout(TIMEOUT_MS) });
+      return s.error ?? (await s.result.text.then(() => null, (e: unknown) => e));
+    });
     expect(classifyError(streamErr)).toBe('timeout');
-    // Not retried: a timeout is the caller's deadline. Three calls that waited out the 3 s delay
-    // would take 9 s; the bound leaves room for a loaded machine.
-    expect(performance.now() - t0).toBeLessThan(6_000);
+    expect(server.requests.every((r) => r.fault?.kind === 'delay')).toBe(true);
   });
 
   it('classifies malformed JSON and a malformed SSE event as bad-response', async () => {
@@ -174,16 +185,24 @@ describe('the loopback server itself', () => {
   });
 
   it('closes promptly with a delayed response pending, leaving no timer behind', async () => {
-    const s = await startOpenAIServer({ faults: () => ({ kind: 'delay', ms: 60_000 }) });
-    const pending = fetch(`${s.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [] }) }).then(
-      () => 'answered',
-      () => 'failed',
-    );
-    while (s.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const t0 = performance.now();
-    await s.close();
-    expect(await pending).toBe('failed');
-    expect(performance.now() - t0).toBeLessThan(2_500); // close() does not wait for the delayed response
+    // Fake setTimeout: the server's delay timer never fires on its own, so a close() that waited
+    // for the delayed response would never resolve, and the pending timers can be counted.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const s = await startOpenAIServer({ faults: () => ({ kind: 'delay', ms: 60_000 }) });
+      const pending = fetch(`${s.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [] }) }).then(
+        () => 'answered',
+        () => 'failed',
+      );
+      while (s.requests.length === 0) await new Promise((r) => setImmediate(r));
+      const timersWhilePending = vi.getTimerCount(); // the delay, plus any of the HTTP client's own
+      expect(timersWhilePending).toBeGreaterThanOrEqual(1);
+      await s.close();
+      expect(await pending).toBe('failed');
+      expect(vi.getTimerCount()).toBeLessThan(timersWhilePending); // the delay timer was cleared, not left to fire
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -230,7 +249,7 @@ describe('answerQuestion over the real clients', () => {
     for (const [i, stream] of [true, false].entries()) {
       const before = server.requests.length;
       const a = await ask(compatModel(), { stream, maxRetries: maxRetries ?? 2, timeoutMs: timeoutMs ?? TIMEOUT_MS });
-      const record = toRecord(q, 'closed-book', a, { input: 1, output: 1 });
+      const record = toRecord(q, 'closed-book', a, { input: 1, output: 1 }, SCORING);
       expect(record.error?.kind, `stream=${stream}`).toBe(kind);
       expect(record.answer).toBeNull();
       expect(record.costUsd).toBe(0);
@@ -396,7 +415,7 @@ describe('secrets never leak', () => {
       const model = wrapWithCache(compatModel(key), cacheDir);
       for (const id of [`a${i}`, `b${i}`, `a${i}`]) {
         const a = await answerQuestion({ name: 'p', modelRef: 'loop:m', model, retrieve: null }, q(id), { ...opts, abortSignal: AbortSignal.timeout(5_000) });
-        journal.append(toRecord(q(id), 'p', a, null));
+        journal.append(toRecord(q(id), 'p', a, null, SCORING));
       }
     }
     journal.close();

@@ -8,6 +8,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerGate } from './commands/gate.js';
 import { registerFinetune } from './commands/finetune.js';
 import { registerValidate } from './commands/validate.js';
+import { registerJudgeCheck } from './commands/judge-check.js';
 
 /** Builds the CLI; exit codes: 0 ok, 1 failure/regression, 2 bad input. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerFinetune(program);
   registerValidate(program);
   registerCompare(program);
+  registerJudgeCheck(program);
   registerGate(program, { loadGateConfig: async (path) => (await loadConfig(path)).config.gate });
   return program;
 }

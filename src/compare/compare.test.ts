@@ -44,15 +44,21 @@ describe('compareRuns: comparability', () => {
   });
 
   it('refuses an incompatible schema major version, even with --force', () => {
-    const v2 = { ...regressed, schemaVersion: '2.0' };
-    expectInputError(() => compareRuns(baseline, v2), /schema version 2\.0 of b is incompatible/);
-    expectInputError(() => compareRuns(baseline, v2, { force: true }), /--force cannot override/);
+    const v3 = { ...regressed, schemaVersion: '3.0' };
+    expectInputError(() => compareRuns(baseline, v3), /schema version 3\.0 of b is incompatible/);
+    expectInputError(() => compareRuns(baseline, v3, { force: true }), /--force cannot override/);
   });
 
   it('notes a compatible minor version difference', () => {
-    const c = compareRuns(baseline, { ...regressed, schemaVersion: '1.1' });
+    const c = compareRuns(baseline, { ...regressed, schemaVersion: '2.1' });
     expect(c.notes.join('\n')).toMatch(/minor/);
     expect(c.forced).toBe(false);
+  });
+
+  it('refuses runs scored by different primary scorers unless --force', () => {
+    const judged = { ...regressed, run: { ...regressed.run, scoring: { primary: 'strict' as const, judge: null } } };
+    expectInputError(() => compareRuns(baseline, judged), /primary scorers differ \(lenient in a, strict in b\)/);
+    expect(compareRuns(baseline, judged, { force: true }).forced).toBe(true);
   });
 
   it('with --force compares the common questions only and says so', () => {
@@ -81,17 +87,17 @@ describe('compareRuns: metrics and flips', () => {
   const closed = c.pipelines.find((p) => p.pipeline === 'closed-book')!;
 
   it('reports A, B, delta, paired CI and significance', () => {
-    expect(rag.metrics.f1.a).toBeCloseTo(baseline.pipelines[1]!.summary.f1, 12);
-    expect(rag.metrics.f1.b).toBeCloseTo(regressed.pipelines[1]!.summary.f1, 12);
-    expect(rag.metrics.f1.delta).toBeLessThan(-0.1);
-    expect(rag.metrics.f1.hi).toBeLessThan(0);
-    expect(rag.metrics.f1.significant).toBe(true);
-    expect(rag.metrics.exactMatch.pValue).toBeLessThan(0.001);
-    expect(rag.metrics.exactMatch.significant).toBe(true);
-    expect(rag.metrics.staleRate.delta).toBeGreaterThan(0);
+    expect(rag.metrics.strictF1!.a).toBeCloseTo(baseline.pipelines[1]!.summary.metrics.strictF1!.value!, 5);
+    expect(rag.metrics.strictF1!.b).toBeCloseTo(regressed.pipelines[1]!.summary.metrics.strictF1!.value!, 5);
+    expect(rag.metrics.strictF1!.delta).toBeLessThan(-0.1);
+    expect(rag.metrics.strictF1!.hi).toBeLessThan(0);
+    expect(rag.metrics.strictF1!.significant).toBe(true);
+    expect(rag.metrics.accuracy!.pValue).toBeLessThan(0.001);
+    expect(rag.metrics.accuracy!.significant).toBe(true);
+    expect(rag.metrics.staleRate!.delta).toBeGreaterThan(0);
     // Unchanged pipeline: zero change, not significant.
-    expect(closed.metrics.f1).toMatchObject({ delta: 0, lo: 0, hi: 0, significant: false });
-    expect(closed.metrics.exactMatch.pValue).toBe(1);
+    expect(closed.metrics.strictF1).toMatchObject({ delta: 0, lo: 0, hi: 0, significant: false });
+    expect(closed.metrics.accuracy!.pValue).toBe(1);
   });
 
   it('compares latency and cost as ratios', () => {
@@ -141,7 +147,8 @@ describe('compareRuns: metrics and flips', () => {
   it('renders a terminal table and parseable JSON', () => {
     const text = formatComparison(c, 'table', { maxFlipsPerCategory: 2 });
     expect(text).toContain('Pipeline rag: 200 questions');
-    expect(text).toMatch(/F1\s+│ \d\.\d{3}\s+│ \d\.\d{3}\s+│ -0\.\d{3}/);
+    expect(text).toMatch(/F1 \(strict\)\s+\d\.\d{3}\s+\d\.\d{3}\s+-0\.\d{3}/);
+    expect(text.indexOf('Accuracy ')).toBeLessThan(text.indexOf('F1 (strict)'));
     expect(text).toMatch(/… and \d+ more/);
     expect(JSON.parse(formatComparison(c, 'json'))).toEqual(JSON.parse(JSON.stringify(c)));
   });
@@ -168,10 +175,16 @@ describe('readResultFile', () => {
   it('names the file and field of a problem', async () => {
     await expect(readResultFile('/nonexistent/ragvft.json')).rejects.toThrow(/ragvft\.json: file not found/);
     await expect(readResultFile(await tmpFile('{ nope'))).rejects.toThrow(/result\.json: malformed JSON/);
-    const bad = structuredClone(baseline) as unknown as { records: { f1: unknown }[] };
-    bad.records[3]!.f1 = 'high';
-    await expect(readResultFile(await tmpFile(JSON.stringify(bad)))).rejects.toThrow(/field "records\.3\.f1"/);
-    await expect(readResultFile(await tmpFile(JSON.stringify({ ...baseline, schemaVersion: '2.0' })))).rejects.toThrow(/schema version 2\.0 is incompatible/);
+    const bad = structuredClone(baseline) as unknown as { records: { correct: unknown }[] };
+    bad.records[3]!.correct = 'high';
+    await expect(readResultFile(await tmpFile(JSON.stringify(bad)))).rejects.toThrow(/field "records\.3\.correct"/);
+    await expect(readResultFile(await tmpFile(JSON.stringify({ ...baseline, schemaVersion: '3.0' })))).rejects.toThrow(/schema version 3\.0 is incompatible/);
+  });
+
+  it('refuses a 1.x result with a message saying why and what to do', async () => {
+    await expect(readResultFile(await tmpFile(JSON.stringify({ ...baseline, schemaVersion: '1.0' })))).rejects.toThrow(
+      /result\.json, field "schemaVersion": result schema 1\.0 was written before ragvft 2\.0 changed how answers are scored.*rerun the benchmark/,
+    );
     await expect(readResultFile(await tmpFile('{"hello": 1}'))).rejects.toThrow(/field "schemaVersion": is missing/);
   });
 

@@ -5,27 +5,14 @@
  */
 import { CATEGORIES, type Category } from '../dataset/schema.js';
 import type { Freshness, PipelineResult, ResultRecord, RunResult } from '../results/schema.js';
+import { type MetricDef, type MetricId, METRICS } from '../metrics/registry.js';
 import { alphaFor, excludesZero, mean, pairedBootstrapDiffCI, resolveBootstrapOptions } from '../stats/bootstrap.js';
-import { correct, column, commonIds, errored, f1, freshnessEligible, indexRecords, missing, stale } from '../stats/records.js';
+import { column, commonIds, eligibleIds, indexRecords } from '../stats/records.js';
 import { mcnemarOn } from '../stats/run-statistics.js';
 import { InputError } from '../util/errors.js';
 import { schemaMajor, SUPPORTED_SCHEMA_MAJOR } from './read.js';
 
-export const COMPARISON_VERSION = '1.0';
-
-export const METRICS = ['f1', 'exactMatch', 'staleRate', 'missingRate', 'errorRate'] as const;
-export type MetricName = (typeof METRICS)[number];
-
-export const METRIC_LABELS: Record<MetricName, string> = {
-  f1: 'F1',
-  exactMatch: 'Exact match',
-  staleRate: 'Stale rate',
-  missingRate: 'Missing rate',
-  errorRate: 'Error rate',
-};
-
-/** Whether a higher value is an improvement (accuracy) or a regression (stale, missing, errors). */
-export const HIGHER_IS_BETTER: Record<MetricName, boolean> = { f1: true, exactMatch: true, staleRate: false, missingRate: false, errorRate: false };
+export const COMPARISON_VERSION = '2.0';
 
 export interface MetricComparison {
   /** Paired questions the metric is computed on (freshness: eligible ones only). */
@@ -38,9 +25,9 @@ export interface MetricComparison {
   /** Paired-bootstrap CI of b - a. */
   lo: number | null;
   hi: number | null;
-  /** Exact match: McNemar p < alpha. Other metrics: the CI excludes 0. */
+  /** 0/1 metrics: McNemar p < alpha. Other metrics: the CI excludes 0. */
   significant: boolean;
-  /** McNemar's exact p-value (exact match only). */
+  /** McNemar's exact p-value (0/1 metrics only). */
   pValue: number | null;
 }
 
@@ -55,7 +42,7 @@ export type FlipKind = 'right-to-wrong' | 'wrong-to-right' | 'current-to-stale';
 
 export interface FlipSide {
   answer: string | null;
-  exactMatch: number;
+  correct: boolean;
   f1: number;
   freshness: Freshness | null;
   error: string | null;
@@ -74,7 +61,8 @@ export interface PipelineComparison {
   pipeline: string;
   model: { a: string; b: string };
   questions: number;
-  metrics: Record<MetricName, MetricComparison>;
+  /** Every registered metric with eligible paired questions, in registry order. */
+  metrics: Partial<Record<MetricId, MetricComparison>>;
   /** From the run summaries, which count non-cached calls only. */
   latencyMs: { p50: RatioComparison; p95: RatioComparison; nonCachedCalls: { a: number; b: number } };
   costUsd: { perThousandQuestions: RatioComparison };
@@ -88,6 +76,8 @@ export interface RunRef {
   gitCommit: string | null;
   datasetHash: string;
   schemaVersion: string;
+  /** The scorer behind `correct` in that run. */
+  primaryScorer: string;
 }
 
 export interface Comparison {
@@ -177,7 +167,7 @@ export function compareRuns(a: RunResult, b: RunResult, opts: CompareOptions = {
 }
 
 function runRef(r: RunResult, label: string | undefined): RunRef {
-  return { label: label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, gitCommit: r.run.gitCommit, datasetHash: r.run.datasetHash, schemaVersion: r.schemaVersion };
+  return { label: label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, gitCommit: r.run.gitCommit, datasetHash: r.run.datasetHash, schemaVersion: r.schemaVersion, primaryScorer: r.run.scoring.primary };
 }
 
 /**
@@ -202,6 +192,7 @@ function questionIds(r: RunResult): Set<string> {
 
 function comparabilityProblems(a: RunRef, b: RunRef, onlyA: string[], onlyB: string[]): string[] {
   const problems: string[] = [];
+  if (a.primaryScorer !== b.primaryScorer) problems.push(`primary scorers differ (${a.primaryScorer} in ${a.label}, ${b.primaryScorer} in ${b.label}), so "correct" means different things`);
   if (a.datasetHash !== b.datasetHash) problems.push(`dataset hashes differ (${short(a.datasetHash)} in ${a.label}, ${short(b.datasetHash)} in ${b.label})`);
   if (onlyA.length > 0 || onlyB.length > 0) {
     const parts = [];
@@ -224,14 +215,11 @@ type ById = ReadonlyMap<string, ResultRecord>;
 type Boot = ReturnType<typeof resolveBootstrapOptions>;
 
 function comparePipeline(pa: PipelineResult, pb: PipelineResult, ids: string[], byIdA: ById, byIdB: ById, flips: Flip[], boot: Boot, notes: string[]): PipelineComparison {
-  const eligible = ids.filter((id) => freshnessEligible(byIdB.get(id)!.category));
-  const metrics: Record<MetricName, MetricComparison> = {
-    f1: metricDiff(ids, byIdA, byIdB, f1, boot),
-    exactMatch: exactMatchDiff(ids, byIdA, byIdB, boot),
-    staleRate: metricDiff(eligible, byIdA, byIdB, stale, boot),
-    missingRate: metricDiff(eligible, byIdA, byIdB, missing, boot),
-    errorRate: metricDiff(ids, byIdA, byIdB, errored, boot),
-  };
+  const metrics: PipelineComparison['metrics'] = {};
+  for (const m of METRICS) {
+    const c = metricDiff(m, byIdA, byIdB, boot);
+    if (c.questions > 0) metrics[m.id] = c;
+  }
   const la = pa.summary.latencyMs;
   const lb = pb.summary.latencyMs;
   // Percentiles of zero measured calls are placeholders, not latencies.
@@ -253,20 +241,17 @@ function comparePipeline(pa: PipelineResult, pb: PipelineResult, ids: string[], 
   };
 }
 
-function metricDiff(ids: string[], byIdA: ById, byIdB: ById, pick: (r: ResultRecord) => number, boot: Boot): MetricComparison {
+/** b − a on the questions eligible in both runs; 0/1 metrics also get McNemar's exact test. */
+function metricDiff(m: MetricDef, byIdA: ById, byIdB: ById, boot: Boot): MetricComparison {
+  const ids = eligibleIds(m, byIdA, byIdB);
   if (ids.length === 0) return { questions: 0, a: null, b: null, delta: null, lo: null, hi: null, significant: false, pValue: null };
-  const va = column(ids, byIdA, pick);
-  const vb = column(ids, byIdB, pick);
+  const va = column(ids, byIdA, m.value);
+  const vb = column(ids, byIdB, m.value);
   const ci = pairedBootstrapDiffCI(va, vb, boot);
-  return { questions: ids.length, a: mean(va), b: mean(vb), delta: ci.diff, lo: ci.lo, hi: ci.hi, significant: excludesZero(ci), pValue: null };
-}
-
-/** Exact match also gets McNemar's exact test, the standard test for paired 0/1 outcomes. */
-function exactMatchDiff(ids: string[], byIdA: ById, byIdB: ById, boot: Boot): MetricComparison {
-  const m = metricDiff(ids, byIdA, byIdB, correct, boot);
-  if (ids.length === 0) return m;
-  const { pValue } = mcnemarOn(column(ids, byIdA, correct), column(ids, byIdB, correct));
-  return { ...m, pValue, significant: pValue < alphaFor(boot.level) };
+  const out = { questions: ids.length, a: mean(va), b: mean(vb), delta: ci.diff, lo: ci.lo, hi: ci.hi, significant: excludesZero(ci), pValue: null as number | null };
+  if (!m.binary) return out;
+  const { pValue } = mcnemarOn(va, vb);
+  return { ...out, pValue, significant: pValue < alphaFor(boot.level) };
 }
 
 export function ratio(a: number | null, b: number | null): RatioComparison {
@@ -281,16 +266,19 @@ function findFlips(pipeline: string, ids: string[], byIdA: ById, byIdB: ById): F
     const ra = byIdA.get(id)!;
     const rb = byIdB.get(id)!;
     const kinds: FlipKind[] = [];
-    if (correct(ra) > correct(rb)) kinds.push('right-to-wrong');
-    if (correct(ra) < correct(rb)) kinds.push('wrong-to-right');
+    if (right(ra) && !right(rb)) kinds.push('right-to-wrong');
+    if (!right(ra) && right(rb)) kinds.push('wrong-to-right');
     if (ra.freshness === 'current' && rb.freshness === 'stale') kinds.push('current-to-stale');
     if (kinds.length > 0) flips.push({ pipeline, questionId: id, category: rb.category, kinds, a: side(ra), b: side(rb) });
   }
   return flips;
 }
 
+/** Right under the primary scorer (on unanswerable questions: abstained); a failed call is wrong. */
+const right = (r: ResultRecord) => r.error === null && r.correct;
+
 function side(r: ResultRecord): FlipSide {
-  return { answer: r.answer, exactMatch: r.exactMatch, f1: r.f1, freshness: r.freshness, error: r.error ? `${r.error.kind}: ${r.error.message}` : null };
+  return { answer: r.answer, correct: right(r), f1: r.scores.strict.f1, freshness: r.freshness, error: r.error ? `${r.error.kind}: ${r.error.message}` : null };
 }
 
 function groupByCategory(flips: Flip[]): Comparison['flips'] {

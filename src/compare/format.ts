@@ -1,7 +1,8 @@
 /** Renders a Comparison as a terminal table, Markdown (PR comments, job summaries) or JSON. */
-import Table from 'cli-table3';
+import { terminalTable } from '../report/terminal-table.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
-import { type Comparison, type Flip, type FlipKind, METRIC_LABELS, METRICS, type MetricComparison, type PipelineComparison, type RatioComparison } from './compare.js';
+import { METRICS } from '../metrics/registry.js';
+import { type Comparison, type Flip, type FlipKind, type MetricComparison, type PipelineComparison, type RatioComparison } from './compare.js';
 
 export type ComparisonFormat = 'table' | 'md' | 'json';
 
@@ -37,12 +38,15 @@ interface Row {
 }
 
 function metricRows(p: PipelineComparison): Row[] {
-  const rows: Row[] = METRICS.map((m) => metricRow(METRIC_LABELS[m], p.metrics[m], m === 'exactMatch'));
+  const rows: Row[] = METRICS.flatMap((m) => {
+    const c = p.metrics[m.id];
+    return c ? [metricRow(m.label, c)] : [];
+  });
   rows.push(ratioRow('p50 latency (ms)', p.latencyMs.p50, 0), ratioRow('p95 latency (ms)', p.latencyMs.p95, 0), ratioRow('Cost / 1k questions (USD)', p.costUsd.perThousandQuestions, 4));
   return rows;
 }
 
-function metricRow(label: string, m: MetricComparison, withP: boolean): Row {
+function metricRow(label: string, m: MetricComparison): Row {
   const sig = m.a === null ? '–' : m.significant ? 'yes' : 'no';
   return {
     label,
@@ -50,7 +54,7 @@ function metricRow(label: string, m: MetricComparison, withP: boolean): Row {
     b: fmtNum(m.b),
     change: fmtSigned(m.delta),
     ci: m.lo === null || m.hi === null ? '–' : fmtInterval({ lo: m.lo, hi: m.hi }, true),
-    significance: withP && m.pValue !== null ? `${sig} (McNemar ${pText(m.pValue)})` : sig,
+    significance: m.pValue !== null ? `${sig} (${pText(m.pValue)})` : sig,
   };
 }
 
@@ -62,7 +66,7 @@ function header(c: Comparison): string[] {
   const lines = [
     `A: ${c.a.label} (run ${c.a.runId}, ${c.a.startedAt}${c.a.gitCommit ? `, commit ${c.a.gitCommit.slice(0, 10)}` : ''})`,
     `B: ${c.b.label} (run ${c.b.runId}, ${c.b.startedAt}${c.b.gitCommit ? `, commit ${c.b.gitCommit.slice(0, 10)}` : ''})`,
-    `${c.questions.common} paired questions; Δ = B − A with ${Math.round(c.method.level * 100)}% paired-bootstrap CI (${c.method.resamples} resamples, seed ${c.method.seed}); significant = CI excludes 0 (exact match: McNemar p < ${c.method.alpha.toFixed(2)}). Latency and cost: ratio B/A.`,
+    `${c.questions.common} paired questions; Δ = B − A with ${Math.round(c.method.level * 100)}% paired-bootstrap CI (${c.method.resamples} resamples, seed ${c.method.seed}); significant = CI excludes 0 (0/1 metrics: McNemar p < ${c.method.alpha.toFixed(2)}). Latency and cost: ratio B/A.`,
   ];
   if (c.added.length > 0) lines.push(`Added in B: ${c.added.join(', ')}`);
   if (c.removed.length > 0) lines.push(`Removed in B: ${c.removed.join(', ')}`);
@@ -91,7 +95,7 @@ function formatTable(c: Comparison, maxFlips: number): string {
   const out = [...header(c), ''];
   for (const p of c.pipelines) {
     out.push(`Pipeline ${p.pipeline}${p.model.a !== p.model.b ? ` (model ${p.model.a} → ${p.model.b})` : ''}: ${p.questions} questions`);
-    const t = new Table({ head: ['Metric', 'A', 'B', 'Δ / ratio', '95% CI of Δ', 'Significant'], style: { head: [], border: [] } });
+    const t = terminalTable(['Metric', 'A', 'B', 'Δ / ratio', '95% CI of Δ', 'Significant']);
     for (const r of metricRows(p)) t.push([r.label, r.a, r.b, r.change, r.ci, r.significance]);
     out.push(t.toString(), '');
   }

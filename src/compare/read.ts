@@ -28,6 +28,12 @@ export function parseResult(json: unknown, file: string): RunResult {
   const major = schemaMajor(version);
   if (version === undefined) throw new InputError('is missing; is this a ragvft result file?', { file, field: 'schemaVersion' });
   if (major === null) throw new InputError(`must look like "1.0" (got ${JSON.stringify(version)})`, { file, field: 'schemaVersion' });
+  if (major === 1 && SUPPORTED_SCHEMA_MAJOR === 2) {
+    throw new InputError(
+      `result schema ${String(version)} was written before ragvft 2.0 changed how answers are scored (lenient and judge scorers, freshness labels on correctness, answerable accuracy as the headline), so its figures cannot be compared with ${RESULT_SCHEMA_VERSION} results; rerun the benchmark with this ragvft to get a comparable baseline`,
+      { file, field: 'schemaVersion' },
+    );
+  }
   if (major !== SUPPORTED_SCHEMA_MAJOR) {
     throw new InputError(
       `result schema version ${String(version)} is incompatible with this ragvft (reads ${SUPPORTED_SCHEMA_MAJOR}.x); rerun the benchmark or use a matching ragvft version`,

@@ -19,7 +19,7 @@ export interface Outcome {
   /** Default 1 when correct, else 0. */
   f1?: number;
   answer?: string | null;
-  /** Default for updated/new questions: current when correct, else stale (updated) / missing (new). */
+  /** Default for updated/new questions: current when correct, else stale (updated) / missing (new); error when the call failed. */
   freshness?: Freshness | null;
   error?: boolean;
   latencyMs?: number;
@@ -66,7 +66,7 @@ export function makeRun(opts: MakeRunOptions): RunResult {
     name,
     model: model(name),
     retrieval: name !== 'closed-book',
-    summary: summarize(records.filter((r) => r.pipeline === name), { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 100_000, localModel: false } }),
+    summary: summarize(records.filter((r) => r.pipeline === name), { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 100_000 } }),
   }));
   const run: RunResult = {
     schemaVersion: opts.schemaVersion ?? RESULT_SCHEMA_VERSION,
@@ -82,6 +82,7 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       models: Object.fromEntries(names.map((n) => [n, model(n)])),
       embeddingModel: 'local:ppmi-svd',
       embeddingCost: null,
+      scoring: { primary: 'lenient', judge: null },
       resumed: false,
       node: 'v20',
       platform: 'linux',
@@ -99,23 +100,32 @@ export function makeRun(opts: MakeRunOptions): RunResult {
 function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRecord {
   const unanswerable = q.category === 'unanswerable';
   const eligible = q.category === 'updated' || q.category === 'new';
-  const defaultFreshness: Freshness | null = !eligible ? null : o.error ? null : o.correct ? 'current' : q.category === 'updated' ? 'stale' : 'missing';
-  const defaultAnswer = o.error ? null : unanswerable && o.correct ? "I don't know" : o.correct ? `right answer ${q.id}` : `wrong answer ${q.id}`;
+  const failed = o.error ?? false;
+  const correct = o.correct && !failed;
+  const defaultFreshness: Freshness | null = !eligible ? null : failed ? 'error' : correct ? 'current' : q.category === 'updated' ? 'stale' : 'missing';
+  const defaultAnswer = failed ? null : unanswerable && correct ? "I don't know" : correct ? `right answer ${q.id}` : `wrong answer ${q.id}`;
+  const freshness = o.freshness !== undefined ? o.freshness : defaultFreshness;
+  const abstained = !failed && ((unanswerable && correct) || freshness === 'missing');
+  const f1 = failed ? 0 : (o.f1 ?? (correct ? 1 : 0));
   return {
     questionId: q.id,
     category: q.category,
     pipeline,
     answer: o.answer !== undefined ? o.answer : defaultAnswer,
-    abstained: unanswerable && o.correct,
-    exactMatch: o.correct && !o.error ? 1 : 0,
-    f1: o.error ? 0 : (o.f1 ?? (o.correct ? 1 : 0)),
-    freshness: o.freshness !== undefined ? o.freshness : defaultFreshness,
+    abstained,
+    correct,
+    scores: { strict: { exactMatch: correct ? 1 : 0, f1 }, lenient: { correct, matchesStale: freshness === 'stale' } },
+    hallucinated: !failed && !abstained && !correct,
+    freshness,
+    finishReason: failed ? null : 'stop',
+    responseModelId: null,
     latencyMs: { total: o.latencyMs ?? 100, embed: null, search: null, generate: o.latencyMs ?? 100, firstToken: null },
     tokens: { input: 50, output: 5 },
     costUsd: o.costUsd === undefined ? 0.0001 : o.costUsd,
+    cpuMs: null,
     cached: o.cached ?? false,
     retrievedDocIds: null,
     retrieval: null,
-    error: o.error ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
+    error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

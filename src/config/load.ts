@@ -2,7 +2,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeZodError, readInputFile, readJsonFile } from '../util/input.js';
 import { InputError } from '../util/errors.js';
-import { type Config, ConfigSchema } from './schema.js';
+import { type Config, ConfigSchema, configProblems } from './schema.js';
 
 export const DEFAULT_CONFIG = 'bench/default.config.ts';
 
@@ -34,6 +34,8 @@ export async function loadConfig(path = DEFAULT_CONFIG): Promise<LoadedConfig> {
     throw new InputError(message, { file: abs, field });
   }
   const config = parsed.data;
+  const [problem] = configProblems(config);
+  if (problem) throw new InputError(problem.message, { file: abs, field: problem.field });
   const datasetPath = isAbsolute(config.dataset) ? config.dataset : resolve(dirname(abs), config.dataset);
   return { path: abs, config, datasetPath };
 }

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { GateConfigSchema } from '../gate/config.js';
+import { JudgeConfigSchema } from '../scoring/judge/schema.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `<provider>:<model>`; the model part may itself contain colons (OpenAI `ft:` ids do). */
 export const ModelRef = z.string().regex(/^[A-Za-z0-9_-]+:.+$/, 'must look like <provider>:<model>');
@@ -130,6 +140,20 @@ export const ConfigSchema = z.strictObject({
   responseCache: z.boolean().default(true),
   /** `bench` exits 1 when a pipeline's share of failed questions is above this. */
   maxErrorRate: z.number().min(0).max(1).default(0.05),
+  scoring: z
+    .strictObject({
+      /**
+       * The scorer whose decision is a record's `correct` (headline accuracy, freshness, gate):
+       * `lenient` (default; fair to sentence answers), `strict` (SQuAD exact match) or `judge`
+       * (needs `judge`). Strict EM/F1 is always reported beside it.
+       */
+      primary: z.enum(['lenient', 'strict', 'judge']).default('lenient'),
+      /** Extra refusal patterns (regular expressions, case-insensitive) beside the built-in list. */
+      abstentionPatterns: z.array(z.string().refine(isRegExp, 'is not a valid regular expression')).default([]),
+    })
+    .prefault({}),
+  /** Optional LLM judge of answer correctness (structured output; costed in `run.scoring.judge`). */
+  judge: JudgeConfigSchema.optional(),
   /** Thresholds of `ragvft gate`. */
   gate: GateConfigSchema.prefault({}),
   cost: z
@@ -142,6 +166,13 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Cross-field rules the field schemas cannot state; checked where config is loaded. */
+export function configProblems(c: Config): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (c.scoring.primary === 'judge' && !c.judge) out.push({ field: 'scoring.primary', message: '"judge" needs a `judge` section naming the judge model' });
+  return out;
+}
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 /** Typed helper for `*.config.ts` files, in the spirit of vitest's `defineConfig`. */

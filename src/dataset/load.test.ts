@@ -40,7 +40,8 @@ describe('loadDataset', () => {
   });
 
   it.each([
-    ['a missing field', (q: Record<string, unknown>) => ({ ...q, asOf: undefined }), 'field "asOf": is missing'],
+    // asOf is optional now (no asOf: no temporal filtering), so the missing field is the question text.
+    ['a missing field', (q: Record<string, unknown>) => ({ ...q, question: undefined }), 'field "question": is missing'],
     ['an unknown field', (q: Record<string, unknown>) => ({ ...q, colour: 'red' }), 'unknown field(s) "colour"'],
     ['a bad date', (q: Record<string, unknown>) => ({ ...q, asOf: '2031-02-30' }), 'field "asOf": is not a real calendar date'],
     ['a bad category', (q: Record<string, unknown>) => ({ ...q, category: 'fresh' }), 'field "category"'],

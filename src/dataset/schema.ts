@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lenientTokens } from '../scoring/normalize.js';
 
 /** Version of the dataset format this harness reads. Bump on any incompatible change. */
 export const DATASET_SCHEMA_VERSION = 1;
@@ -15,16 +16,30 @@ export const IsoDate = z
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /**
+ * Answer text as the lenient scorer compares it (which also ignores everything the strict one
+ * does): a stale answer equal to an accepted one under it could never be told apart when scoring.
+ */
+function normalizeAnswerText(s: string): string {
+  return lenientTokens(s).join(' ');
+}
+
+/** Free-form provenance (source URL, annotator, licence...): kept in the parsed objects, never scored. */
+export const MetadataSchema = z.record(z.string(), z.unknown());
+export type Metadata = z.infer<typeof MetadataSchema>;
+
+/**
  * One document version. Facts change over time: a newer version names the one it replaces in
  * `supersedes`, and old versions stay in the corpus (like page history in a wiki) with `validTo` set.
+ * Without `validFrom` a version is valid from the beginning; without `validTo`, with no end.
  */
 export const DocumentSchema = z.strictObject({
   id: NonEmpty,
   title: NonEmpty,
   text: NonEmpty,
-  validFrom: IsoDate,
+  validFrom: IsoDate.optional(),
   validTo: IsoDate.optional(),
   supersedes: NonEmpty.optional(),
+  metadata: MetadataSchema.optional(),
 });
 export type Document = z.infer<typeof DocumentSchema>;
 
@@ -38,23 +53,49 @@ export const QuestionSchema = z
     question: NonEmpty,
     /** Accepted answers (aliases). Empty for `unanswerable`. */
     answers: z.array(NonEmpty),
-    /** The date the question is asked: "as of" this day, what is true? */
-    asOf: IsoDate,
-    category: CategorySchema,
+    /** The date the question is asked: "as of" this day, what is true? Without it: no temporal filtering. */
+    asOf: IsoDate.optional(),
+    category: CategorySchema.default('static'),
     /** For `updated`: what was true before the update (a model frozen at its cutoff says this). */
     staleAnswers: z.array(NonEmpty).optional(),
-    /** Gold evidence: ids of the document versions that answer the question. */
-    sourceDocIds: z.array(NonEmpty),
+    /** Gold evidence: ids of the document versions that answer the question. Empty for `unanswerable`. */
+    sourceDocIds: z.array(NonEmpty).default([]),
+    /** For `unanswerable`: documents that look relevant but do not answer (near misses). */
+    nearMissDocIds: z.array(NonEmpty).optional(),
+    metadata: MetadataSchema.optional(),
   })
   .superRefine((q, ctx) => {
     if (q.category === 'unanswerable') {
       if (q.answers.length > 0) ctx.addIssue({ code: 'custom', path: ['answers'], message: 'must be empty for an unanswerable question' });
+      if (q.sourceDocIds.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sourceDocIds'],
+          message: 'must be empty for an unanswerable question (list documents that look relevant but do not answer under "nearMissDocIds")',
+        });
+      }
     } else {
       if (q.answers.length === 0) ctx.addIssue({ code: 'custom', path: ['answers'], message: 'needs at least one accepted answer' });
       if (q.sourceDocIds.length === 0) ctx.addIssue({ code: 'custom', path: ['sourceDocIds'], message: 'needs at least one gold document for an answerable question' });
+      if (q.nearMissDocIds !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['nearMissDocIds'], message: `is only for unanswerable questions (this one is "${q.category}"); gold documents go in "sourceDocIds"` });
+      }
     }
-    if (q.category === 'updated' && !(q.staleAnswers && q.staleAnswers.length > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['staleAnswers'], message: 'is required for an updated question' });
+    if (q.category === 'updated') {
+      if (!(q.staleAnswers && q.staleAnswers.length > 0)) ctx.addIssue({ code: 'custom', path: ['staleAnswers'], message: 'is required for an updated question' });
+    } else if (q.staleAnswers !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['staleAnswers'], message: `is only for updated questions (this one is "${q.category}")` });
+    }
+    const accepted = new Map(q.answers.map((a) => [normalizeAnswerText(a), a]));
+    for (const [i, s] of (q.staleAnswers ?? []).entries()) {
+      const same = accepted.get(normalizeAnswerText(s));
+      if (same !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['staleAnswers', i],
+          message: `stale answer "${s}" is the same as accepted answer "${same}" (compared as the scorer does: case, punctuation and articles ignored)`,
+        });
+      }
     }
   });
 export type Question = z.infer<typeof QuestionSchema>;
@@ -69,16 +110,24 @@ export const FinetuneExampleSchema = z
   .superRefine((ex, ctx) => {
     if (ex.messages.at(-1)?.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'last message must be from the assistant' });
     if (!ex.messages.some((m) => m.role === 'user')) ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs a user message' });
+    for (const [i, m] of ex.messages.entries()) {
+      if (m.role === 'assistant' && m.content.trim() === '') {
+        ctx.addIssue({ code: 'custom', path: ['messages', i, 'content'], message: 'assistant message is empty (the model would be trained to answer nothing)' });
+      }
+    }
   });
 export type FinetuneExample = z.infer<typeof FinetuneExampleSchema>;
 
-/** `dataset.json`: names the files of a dataset and the training cutoff its fine-tuning data respects. */
+/**
+ * `dataset.json`: names the files of a dataset and the training cutoff its fine-tuning data respects.
+ * Without `trainingCutoff` the dataset has no timeline: only `static` and `unanswerable` questions.
+ */
 export const DatasetManifestSchema = z.strictObject({
   schemaVersion: z.literal(DATASET_SCHEMA_VERSION),
   name: NonEmpty,
   description: z.string().optional(),
-  /** Fine-tuning data holds only what was valid on this date. */
-  trainingCutoff: IsoDate,
+  /** Fine-tuning data holds only what was valid on this date. Optional: see `hasTimeline`. */
+  trainingCutoff: IsoDate.optional(),
   corpus: NonEmpty,
   questions: NonEmpty,
   /** Fine-tuning variants: name -> JSONL path relative to dataset.json (e.g. plain, paraphrase). */

@@ -5,6 +5,7 @@
  */
 import type { RunResult } from '../results/schema.js';
 import { type CompareOptions, type Comparison, compareRuns, type MetricComparison, type PipelineComparison } from '../compare/compare.js';
+import { GATED_METRICS, type GatedThreshold, type MetricDef } from '../metrics/registry.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
 import { type GateConfig, THRESHOLD_NAMES, type ThresholdName, thresholdsFor } from './config.js';
 
@@ -70,11 +71,9 @@ export function evaluateGate(baseline: RunResult, current: RunResult, config: Ga
 
 type CheckFn = (p: PipelineComparison, limit: number | null, config: GateConfig) => GateCheck;
 
+/** One check per threshold: the gated metrics of the registry, then latency, cost and errors. */
 const CHECKS: Record<ThresholdName, CheckFn> = {
-  maxF1Drop: (p, limit, cfg) => accuracyCheck(p, 'maxF1Drop', 'F1', p.metrics.f1, limit, cfg),
-  maxExactMatchDrop: (p, limit, cfg) => accuracyCheck(p, 'maxExactMatchDrop', 'exact match', p.metrics.exactMatch, limit, cfg),
-  maxStaleRise: (p, limit, cfg) => riseCheck(p, 'maxStaleRise', 'stale-answer rate', p.metrics.staleRate, limit, cfg),
-  maxMissingRise: (p, limit, cfg) => riseCheck(p, 'maxMissingRise', 'missing-answer rate', p.metrics.missingRate, limit, cfg),
+  ...(Object.fromEntries(GATED_METRICS.map((g) => [g.threshold, (p: PipelineComparison, limit: number | null, cfg: GateConfig) => metricCheck(p, g.threshold, g.metric, limit, cfg)])) as Record<GatedThreshold, CheckFn>),
   maxP95LatencyRatio: latencyCheck,
   maxCostRatio: costCheck,
   maxErrorRate: errorRateCheck,
@@ -92,17 +91,12 @@ function disabled(p: PipelineComparison, threshold: ThresholdName): GateCheck {
   return done(base(p, threshold, null), 'skip', `${threshold} is disabled`);
 }
 
-/** F1 / exact match: fails when the drop exceeds the limit and (by default) is significant. */
-function accuracyCheck(p: PipelineComparison, threshold: ThresholdName, label: string, m: MetricComparison, limit: number | null, cfg: GateConfig): GateCheck {
+/** A gated metric: fails when the harmful change (a drop, or a rise for lower-is-better metrics) exceeds the limit and (by default) is significant. */
+function metricCheck(p: PipelineComparison, threshold: ThresholdName, m: MetricDef, limit: number | null, cfg: GateConfig): GateCheck {
   if (limit === null) return disabled(p, threshold);
-  return changeCheck(p, threshold, label, m, limit, cfg, -1);
-}
-
-/** Stale / missing rates: fails when the rise exceeds the limit and (by default) is significant. */
-function riseCheck(p: PipelineComparison, threshold: ThresholdName, label: string, m: MetricComparison, limit: number | null, cfg: GateConfig): GateCheck {
-  if (limit === null) return disabled(p, threshold);
-  if (m.a === null || m.b === null) return done(base(p, threshold, limit), 'skip', `no updated or new questions, so no ${label}`);
-  return changeCheck(p, threshold, label, m, limit, cfg, +1);
+  const c = p.metrics[m.id as keyof PipelineComparison['metrics']];
+  if (!c) return done(base(p, threshold, limit), 'skip', `no paired questions to compute the ${m.noun} on`);
+  return changeCheck(p, threshold, m.noun, c, limit, cfg, m.higherIsBetter ? -1 : 1);
 }
 
 /**
@@ -110,7 +104,8 @@ function riseCheck(p: PipelineComparison, threshold: ThresholdName, label: strin
  * `observed` is the harmful amount (drop or rise), negative when the metric improved.
  */
 function changeCheck(p: PipelineComparison, threshold: ThresholdName, label: string, m: MetricComparison, limit: number, cfg: GateConfig, worse: -1 | 1): GateCheck {
-  const observed = m.delta === null ? null : worse * m.delta;
+  // `+ 0` turns the -0 of an unchanged higher-is-better metric into 0.
+  const observed = m.delta === null ? null : worse * m.delta + 0;
   const significantlyWorse = m.significant && observed !== null && observed > 0;
   const check = {
     ...base(p, threshold, limit),
@@ -123,7 +118,7 @@ function changeCheck(p: PipelineComparison, threshold: ThresholdName, label: str
   };
   if (observed === null) return done(check, 'skip', `no questions to compute ${label} on`);
   const verb = worse < 0 ? 'dropped' : 'rose';
-  const numbers = `${fmtNum(m.a)} → ${fmtNum(m.b)}, ${fmtSigned(m.delta)}; 95% CI ${fmtInterval(check.ci, true)}${m.pValue !== null ? `, McNemar ${pText(m.pValue)}` : ''}`;
+  const numbers = `${fmtNum(m.a)} → ${fmtNum(m.b)}, ${fmtSigned(m.delta)}; 95% CI ${fmtInterval(check.ci, true)}${m.pValue !== null ? `, McNemar ${pText(m.pValue)}` : ''}; n=${m.questions}`;
   if (observed <= limit + EPS) return done(check, 'pass', `${label} ${fmtNum(m.a)} → ${fmtNum(m.b)} (${fmtSigned(m.delta)}) within ${verb === 'dropped' ? 'a drop' : 'a rise'} of ${fmtNum(limit)}`);
   if (cfg.requireSignificance && !significantlyWorse) {
     return done(check, 'pass', `${label} ${verb} by ${fmtNum(observed)} (${numbers}), over the ${fmtNum(limit)} tolerance but not statistically significant: treated as noise`);
@@ -159,7 +154,7 @@ function costCheck(p: PipelineComparison, limit: number | null): GateCheck {
 
 function errorRateCheck(p: PipelineComparison, limit: number | null): GateCheck {
   if (limit === null) return disabled(p, 'maxErrorRate');
-  const m = p.metrics.errorRate;
+  const m = p.metrics.errorRate ?? { a: 0, b: 0, questions: 0 };
   const check = { ...base(p, 'maxErrorRate', limit), baseline: m.a, current: m.b, observed: m.b };
   const rate = m.b ?? 0;
   const count = Math.round(rate * m.questions);

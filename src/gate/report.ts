@@ -1,16 +1,14 @@
 /** Gate report rendering: terminal table, Markdown (job summary) and JUnit XML (CI test reports). */
-import Table from 'cli-table3';
+import { terminalTable } from '../report/terminal-table.js';
 import { mdCell, mdTable } from '../compare/format.js';
+import { GATED_METRICS, type GatedThreshold } from '../metrics/registry.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
 import type { CheckName, GateCheck, GateReport } from './evaluate.js';
 
 export type GateFormat = 'table' | 'md';
 
 const CHECK_LABELS: Record<CheckName, string> = {
-  maxF1Drop: 'F1 drop',
-  maxExactMatchDrop: 'Exact-match drop',
-  maxStaleRise: 'Stale-rate rise',
-  maxMissingRise: 'Missing-rate rise',
+  ...(Object.fromEntries(GATED_METRICS.map((g) => [g.threshold, `${g.metric.label} ${g.metric.higherIsBetter ? 'drop' : 'rise'}`])) as Record<GatedThreshold, string>),
   maxP95LatencyRatio: 'p95 latency ratio',
   maxCostRatio: 'Cost ratio',
   maxErrorRate: 'Error rate',
@@ -49,7 +47,7 @@ export function formatGateReport(r: GateReport, format: GateFormat): string {
 }
 
 function terminal(r: GateReport): string {
-  const t = new Table({ head: HEAD, style: { head: [], border: [] } });
+  const t = terminalTable(HEAD);
   for (const c of r.checks) t.push(cells(c));
   const out = [`ragvft gate: baseline ${r.baseline.label} vs current ${r.current.label}`, t.toString(), policy(r)];
   if (r.violations.length > 0) out.push('', 'Violations:', ...r.violations.map((v) => `  ✗ ${v.message}`));

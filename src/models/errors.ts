@@ -3,11 +3,18 @@ import { RetryError } from 'ai';
 import type { ErrorKind } from '../results/schema.js';
 import { redactSecrets } from '../util/redact.js';
 
+/** The model answered with no text at all: an error of kind `empty`, never an abstention. */
+export class EmptyOutputError extends Error {
+  override readonly name = 'EmptyOutputError';
+}
+
 /** Maps an error from a model call to the kind recorded in results. */
 export function classifyError(err: unknown): ErrorKind {
+  if (err instanceof EmptyOutputError) return 'empty';
   if (RetryError.isInstance(err)) return classifyError(err.lastError);
   if (APICallError.isInstance(err)) {
     if (err.statusCode === 429) return 'rate-limit';
+    if (err.statusCode === 401 || err.statusCode === 403) return 'auth';
     if (err.statusCode === 408) return 'timeout';
     if (err.statusCode !== undefined && err.statusCode >= 500) return 'server';
     if (isTimeout(err.cause)) return 'timeout';

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config, FinetuneConfig } from '../config/schema.js';
+import { z } from 'zod';
+import { type Config, type FinetuneConfig, FinetuneSchema } from '../config/schema.js';
 import { loadFinetuneData } from '../dataset/load.js';
 import type { Dataset } from '../dataset/schema.js';
 import { InputError } from '../util/errors.js';
 import { hashObject, sha256 } from '../util/hash.js';
 import { countTokens } from './local/text.js';
-import { saveLocalFinetune, trainLocalFinetune } from './local/train.js';
+import { loadLocalFinetune, saveLocalFinetune, trainLocalFinetune } from './local/train.js';
 import { lookupPrice } from './prices.js';
-import { splitModelRef } from './registry.js';
+import { isLocal, splitModelRef } from './registry.js';
 
 export interface FinetuneInfo {
   /** One-off training cost; null when unknown (never guessed as 0). */
@@ -30,6 +31,43 @@ export interface LocalFinetuneManifest {
   seconds: number;
   classes: number;
   params: Omit<FinetuneConfig, 'data'>;
+}
+
+const nonNegInt = z.number().int().nonnegative();
+export const LocalFinetuneManifestSchema = z.strictObject({
+  name: z.string().min(1),
+  dataPath: z.string(),
+  dataHash: z.string().min(1),
+  examples: nonNegInt,
+  trainingTokens: nonNegInt,
+  epochs: z.number().int().positive(),
+  seconds: z.number().nonnegative(),
+  classes: nonNegInt,
+  params: FinetuneSchema.omit({ data: true }),
+}) satisfies z.ZodType<LocalFinetuneManifest>;
+
+/**
+ * The stored fine-tune in `dir` if it is complete and sound (manifest valid and for this data,
+ * weights loadable), else why not: a torn or corrupted cache folder is retrained, never trusted.
+ */
+async function readStoredFinetune(dir: string, name: string, dataHash: string): Promise<{ manifest: LocalFinetuneManifest } | { reason: string }> {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath) || !existsSync(join(dir, 'weights.json'))) return { reason: 'not trained yet' };
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (e) {
+    return { reason: `manifest.json unreadable (${(e as Error).message})` };
+  }
+  const parsed = LocalFinetuneManifestSchema.safeParse(json);
+  if (!parsed.success) return { reason: `manifest.json invalid (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message})` };
+  if (parsed.data.name !== name || parsed.data.dataHash !== dataHash) return { reason: 'manifest.json is for other data' };
+  try {
+    await loadLocalFinetune(dir);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  return { manifest: parsed.data };
 }
 
 /** Folder of a local fine-tune: keyed by its data and hyper-parameters, so any change retrains. */
@@ -53,9 +91,10 @@ export async function ensureLocalFinetune(
   const ft = config.finetune[name];
   if (!ft) throw new InputError(`model "local:${name}" has no entry "${name}" under finetune in the config`);
   const { dir, data, dataHash } = await finetuneDir(config.cacheDir, name, ft, dataset);
-  const manifestPath = join(dir, 'manifest.json');
-  if (!opts.force && existsSync(manifestPath) && existsSync(join(dir, 'weights.json'))) {
-    return { dir, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as LocalFinetuneManifest, trained: false };
+  if (!opts.force) {
+    const stored = await readStoredFinetune(dir, name, dataHash);
+    if ('manifest' in stored) return { dir, manifest: stored.manifest, trained: false };
+    if (existsSync(dir)) opts.log?.(`retraining local:${name}: stored fine-tune in ${dir} is unusable: ${stored.reason}`);
   }
   opts.log?.(`fine-tuning local:${name} on ${data.examples.length} examples (${ft.epochs} epochs)…`);
   const { weights, stats } = trainLocalFinetune(data.examples, { epochs: ft.epochs, learningRate: ft.learningRate, features: ft.features, seed: ft.seed });
@@ -78,8 +117,8 @@ export async function finetuneCost(
   local: Map<string, LocalFinetuneManifest>,
   warn: (msg: string) => void,
 ): Promise<FinetuneInfo> {
-  const { provider, modelId } = splitModelRef(modelRef);
-  if (provider === 'local') {
+  const { modelId } = splitModelRef(modelRef);
+  if (isLocal(modelRef)) {
     const m = local.get(modelId);
     return m ? { usd: 0, seconds: m.seconds, trainingTokens: m.trainingTokens, epochs: m.epochs } : { usd: 0, seconds: 0, trainingTokens: null, epochs: null };
   }

@@ -7,7 +7,7 @@
  *  3. Query embedding latency on the bundled fixture.
  *  4. Run statistics on the latest result.
  */
-import Table from 'cli-table3';
+import { terminalTable } from '../report/terminal-table.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +67,7 @@ async function hnswVsExact() {
   };
   const truth = queries.map((q) => new Set(index.exactSearch(q, k).map((h) => h.chunk.id)));
   const exactQps = time((q) => index.exactSearch(q, k));
-  const table = new Table({ head: ['search', `recall@${k}`, 'queries/s', 'speed-up vs exact'], style: { head: [], border: [] } });
+  const table = terminalTable(['search', `recall@${k}`, 'queries/s', 'speed-up vs exact']);
   table.push(['exact (brute force)', '1.000', exactQps.toFixed(0), '1.0×']);
   for (const ef of [16, 32, 64, 128, 256]) {
     let found = 0;
@@ -94,7 +94,7 @@ async function fixtureStages() {
   t = performance.now();
   await embedder.embed(texts);
   const warm = performance.now() - t;
-  const table = new Table({ head: ['embedding', 'texts', 'ms', 'texts/s', 'ratio'], style: { head: [], border: [] } });
+  const table = terminalTable(['embedding', 'texts', 'ms', 'texts/s', 'ratio']);
   table.push(['cold (transformers.js)', texts.length, cold.toFixed(0), (texts.length / (cold / 1000)).toFixed(0), '1.0×']);
   table.push(['cached', texts.length, warm.toFixed(1), (texts.length / (warm / 1000)).toFixed(0), `${(cold / warm).toFixed(0)}× faster`]);
   console.log(`\n2. Embedding cache on the fixture's chunks (${embedder.id})`);

@@ -1,4 +1,4 @@
-import { generateText, streamText } from 'ai';
+import { generateText, type LanguageModelUsage, streamText } from 'ai';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
 import { explainAbort } from '../models/errors.js';
@@ -17,20 +17,26 @@ export async function answerQuestion(
     text: null,
     retrievedDocIds: null,
     latencyMs: { total: 0, embed: null, search: null, generate: null, firstToken: null },
-    tokens: { input: 0, output: 0 },
+    tokens: null,
+    finishReason: null,
+    responseModelId: null,
+    cpuMs: null,
     cached: false,
     error: null,
   };
+  // A question without a date: no temporal filter, and the prompt says so.
+  const asOf = q.asOf ?? null;
+  const asOfText = asOf ?? 'an unspecified date';
   try {
     let prompt: string;
     if (spec.retrieve) {
-      const r = await spec.retrieve(q.question, q.asOf);
+      const r = await spec.retrieve(q.question, asOf);
       answer.retrievedDocIds = r.docIds;
       answer.latencyMs.embed = r.timings.embedMs;
       answer.latencyMs.search = r.timings.searchMs;
-      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(r.chunks), question: q.question, asOf: q.asOf });
+      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(r.chunks), question: q.question, asOf: asOfText });
     } else {
-      prompt = renderTemplate(opts.prompts.closedBook, { question: q.question, asOf: q.asOf });
+      prompt = renderTemplate(opts.prompts.closedBook, { question: q.question, asOf: asOfText });
     }
     const call = {
       model: spec.model,
@@ -55,14 +61,11 @@ export async function answerQuestion(
         }
       }
       if (streamError) throw streamError;
-      const usage = await result.usage;
-      answer.tokens = { input: usage.inputTokens ?? 0, output: usage.outputTokens ?? 0 };
-      answer.cached = isCached(await result.providerMetadata);
+      Object.assign(answer, outcome(await result.usage, await result.finishReason, (await result.response).modelId, await result.providerMetadata));
       answer.text = text.trim();
     } else {
       const result = await generateText(call);
-      answer.tokens = { input: result.usage.inputTokens ?? 0, output: result.usage.outputTokens ?? 0 };
-      answer.cached = isCached(result.providerMetadata);
+      Object.assign(answer, outcome(result.usage, result.finishReason, result.response.modelId, result.providerMetadata));
       answer.text = result.text.trim();
     }
     answer.latencyMs.generate = performance.now() - g0;
@@ -74,7 +77,22 @@ export async function answerQuestion(
   return answer;
 }
 
-/** The response cache middleware marks what it served in provider metadata. */
-function isCached(meta: unknown): boolean {
-  return Boolean((meta as { ragvft?: { cached?: boolean } } | undefined)?.ragvft?.cached);
+interface RagvftMetadata {
+  ragvft?: { cached?: boolean; cpuMs?: number };
+}
+
+/**
+ * What the call reported besides its text. Usage the server did not send is null, not 0 (a server
+ * without `stream_options.include_usage` sends none). The response cache marks what it served and
+ * local models report their CPU time in provider metadata.
+ */
+function outcome(usage: LanguageModelUsage, finishReason: string, modelId: string | undefined, meta: unknown): Partial<Answer> {
+  const ragvft = (meta as RagvftMetadata | undefined)?.ragvft;
+  return {
+    tokens: usage.inputTokens === undefined && usage.outputTokens === undefined ? null : { input: usage.inputTokens ?? 0, output: usage.outputTokens ?? 0 },
+    finishReason,
+    responseModelId: modelId ?? null,
+    cached: Boolean(ragvft?.cached),
+    cpuMs: typeof ragvft?.cpuMs === 'number' ? ragvft.cpuMs : null,
+  };
 }

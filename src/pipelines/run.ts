@@ -1,30 +1,71 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
-import { scoreAnswer, scoreRetrieval } from '../metrics/score.js';
-import { classifyError, describeError } from '../models/errors.js';
 import type { Price } from '../config/schema.js';
+import { scoreRetrieval } from '../metrics/retrieval.js';
+import { classifyError, describeError, EmptyOutputError } from '../models/errors.js';
 import { callCostUsd } from '../models/prices.js';
-import type { ResultRecord } from '../results/schema.js';
+import type { JudgeScore, ResultRecord, ScorerName } from '../results/schema.js';
+import { freshnessLabel } from '../scoring/freshness.js';
+import { scoreAnswer } from '../scoring/score.js';
 import { answerQuestion } from './answer.js';
 import type { Answer, PipelineSpec } from './types.js';
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
-/** Turns a raw answer into a scored, serializable record. */
-export function toRecord(q: Question, pipeline: string, a: Answer, price: Price | null): ResultRecord {
+/** How answers are scored in this run. */
+export interface ScoringContext {
+  /** The scorer whose decision is `correct`. */
+  primary: ScorerName;
+  isAbstention: (answer: string) => boolean;
+}
+
+/** A call that returned no text is an error of kind `empty`, never an abstention. */
+function emptyOutput(a: Answer): Answer['error'] {
+  if (a.error || (a.text ?? '').trim() !== '') return a.error;
+  const why = a.finishReason === 'length' ? ' (it hit the output-token limit: a reasoning model may have spent it thinking)' : '';
+  return new EmptyOutputError(`the model returned no text, finish reason ${a.finishReason ?? 'unknown'}${why}`);
+}
+
+/**
+ * Cost of one call: null when the price or (for an answered call) the usage is unknown. A call
+ * that failed without reporting usage costs 0 at a known price: providers do not bill failed
+ * requests (a stream cut mid-way may have been billed, and is not counted).
+ */
+function callCost(price: Price | null, tokens: Answer['tokens'], failed: boolean): number | null {
+  if (price === null) return null;
+  if (tokens === null) return failed ? 0 : null;
+  return callCostUsd(price, tokens);
+}
+
+/** Turns a raw answer into a scored, serializable record. `judged` is the judge's score, when one is configured. */
+export function toRecord(q: Question, pipeline: string, raw: Answer, price: Price | null, scoring: ScoringContext, judged?: JudgeScore): ResultRecord {
+  const a = { ...raw, error: emptyOutput(raw) };
   const failed = a.error !== null && a.error !== undefined;
-  const score = scoreAnswer(q, failed ? null : a.text);
+  const s = scoreAnswer(q, failed ? '' : a.text!, scoring.isAbstention);
+  const abstained = !failed && s.abstained;
+  // Unanswerable questions: correct means declining, whichever scorer grades answers.
+  const primary =
+    scoring.primary === 'judge' && judged && q.category !== 'unanswerable'
+      ? { correct: judged.correct === true, matchesStale: judged.matchesStale === true }
+      : scoring.primary === 'strict'
+        ? { correct: s.strict.exactMatch === 1, matchesStale: s.lenient.matchesStale }
+        : s.lenient;
+  const correct = !failed && primary.correct;
   return {
     questionId: q.id,
     category: q.category,
     pipeline,
     answer: failed ? null : a.text,
-    // A failed call is wrong, never an abstention, even on an unanswerable question.
-    abstained: failed ? false : score.abstained,
-    exactMatch: failed ? 0 : score.exactMatch,
-    f1: failed ? 0 : score.f1,
-    freshness: failed ? (score.freshness === null ? null : 'missing') : score.freshness,
+    abstained,
+    correct,
+    scores: failed
+      ? { strict: { exactMatch: 0, f1: 0 }, lenient: { correct: false, matchesStale: false }, ...(judged ? { judge: judged } : {}) }
+      : { strict: s.strict, lenient: s.lenient, ...(judged ? { judge: judged } : {}) },
+    hallucinated: !failed && !abstained && !correct,
+    freshness: freshnessLabel(q.category, { error: failed, abstained, correct, matchesStale: primary.matchesStale }),
+    finishReason: a.finishReason,
+    responseModelId: a.responseModelId,
     latencyMs: {
       total: round3(a.latencyMs.total)!,
       embed: round3(a.latencyMs.embed),
@@ -33,7 +74,8 @@ export function toRecord(q: Question, pipeline: string, a: Answer, price: Price 
       firstToken: round3(a.latencyMs.firstToken),
     },
     tokens: a.tokens,
-    costUsd: failed ? 0 : callCostUsd(price, a.tokens),
+    costUsd: callCost(price, a.tokens, failed),
+    cpuMs: round3(a.cpuMs),
     cached: a.cached,
     retrievedDocIds: a.retrievedDocIds,
     retrieval: a.retrievedDocIds ? scoreRetrieval(q.sourceDocIds, a.retrievedDocIds) : null,
@@ -45,6 +87,9 @@ export interface RunOptions {
   pipelines: (PipelineSpec & { price: Price | null })[];
   questions: Question[];
   config: Pick<Config, 'prompts' | 'generation' | 'concurrency' | 'timeoutMs'>;
+  scoring: ScoringContext;
+  /** Grades an answer with the LLM judge (it bounds its own concurrency); absent without a judge. */
+  judge?: (q: Question, answer: string, signal: AbortSignal) => Promise<JudgeScore>;
   /** (question, pipeline) pairs already done (resume): they are skipped. */
   done?: Set<string>;
   /** Called as each record completes, in completion order (journal, progress). */
@@ -73,7 +118,8 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
           const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal });
           // Interrupted by the user: leave the pair undone so a resume runs it again.
           if (opts.signal?.aborted && a.error) return;
-          const record = toRecord(q, p.name, a, p.price);
+          const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;
+          const record = toRecord(q, p.name, a, p.price, opts.scoring, judged);
           records.push(record);
           await opts.onRecord?.(record);
         }),

@@ -12,7 +12,8 @@ export interface PipelineSpec {
   name: string;
   modelRef: string;
   model: LanguageModelV3;
-  retrieve: ((question: string, asOf: string) => Promise<Retrieval>) | null;
+  /** `asOf` null: the question has no date, so no temporal filter applies. */
+  retrieve: ((question: string, asOf: string | null) => Promise<Retrieval>) | null;
 }
 
 /** The raw outcome of one (question, pipeline) call, before scoring. */
@@ -20,7 +21,14 @@ export interface Answer {
   text: string | null;
   retrievedDocIds: string[] | null;
   latencyMs: { total: number; embed: number | null; search: number | null; generate: number | null; firstToken: number | null };
-  tokens: { input: number; output: number };
+  /** Null when the server reported no usage. */
+  tokens: { input: number; output: number } | null;
+  /** As the model reported it (`stop`, `length`, ...). */
+  finishReason: string | null;
+  /** The model id the response names. */
+  responseModelId: string | null;
+  /** CPU time of a local model's computation, from its provider metadata. */
+  cpuMs: number | null;
   cached: boolean;
   error: unknown;
 }

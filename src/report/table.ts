@@ -1,59 +1,84 @@
-import Table from 'cli-table3';
-import type { RunResult } from '../results/schema.js';
+import { terminalTable, wrap } from './terminal-table.js';
+import { CATEGORIES } from '../dataset/schema.js';
+import { type MetricId, metric } from '../metrics/registry.js';
+import type { RunResult, Summary } from '../results/schema.js';
+import { isLocal } from '../models/registry.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (100 * x).toFixed(1));
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)}s` : `${x.toFixed(x < 10 ? 2 : 0)}ms`);
 const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 ? '$0' : x < 0.01 ? `$${x.toPrecision(2)}` : `$${x.toFixed(2)}`);
+const value = (s: Pick<Summary, 'metrics'>, id: MetricId) => s.metrics[id]?.value ?? null;
+/** "22/30": the count behind a rate, so a reader sees its denominator. */
+const count = (s: Pick<Summary, 'metrics'>, id: MetricId) => {
+  const m = s.metrics[id];
+  return m ? `${Math.round(m.sum)}/${m.n}` : '–';
+};
 
-/** One row per pipeline: accuracy, freshness, latency, cost, retrieval. */
+/**
+ * One row per pipeline, headline first: answerable accuracy (primary scorer) and strict F1, then
+ * unanswerable questions apart (abstained correctly, hallucinated), freshness, cost and speed.
+ */
 export function formatSummaryTable(result: RunResult): string {
-  const k = result.pipelines.find((p) => p.summary.retrieval)?.summary.retrieval?.k ?? 5;
-  const table = new Table({
-    head: ['pipeline', 'model', 'EM %', 'F1 %', 'F1 answerable %', 'abstain ok %', 'stale', 'missing', 'errors', 'p50', 'p95', 'cost / 1k q', `recall@${k} %`, 'MRR'],
-    style: { head: [], border: [] },
-  });
+  const k = result.pipelines.find((p) => p.summary.retrievalK)?.summary.retrievalK ?? 5;
+  const table = terminalTable(['pipeline', 'acc %', 'F1 %', 'abstain%', 'halluc%', 'stale', 'missing', 'err', 'p50', 'p95', '$/1k q', `R@${k} %`]);
   for (const p of result.pipelines) {
     const s = p.summary;
-    const f = s.freshness;
     table.push([
       p.name,
-      p.model,
-      pct(s.exactMatch),
-      pct(s.f1),
-      pct(s.answerable.f1),
-      pct(s.abstentionAccuracy),
-      f.eligible ? `${f.stale}/${f.eligible}` : '–',
-      f.eligible ? `${f.missing}/${f.eligible}` : '–',
+      pct(value(s, 'accuracy')),
+      pct(value(s, 'strictF1')),
+      pct(value(s, 'abstentionAccuracy')),
+      pct(value(s, 'hallucinationRate')),
+      count(s, 'staleRate'),
+      count(s, 'missingRate'),
       String(s.errors),
       ms(s.latencyMs.p50),
       ms(s.latencyMs.p95),
       usd(s.costUsd.perThousandQuestionsUsd),
-      pct(s.retrieval?.recallAtK),
-      s.retrieval ? s.retrieval.mrr.toFixed(3) : '–',
+      pct(value(s, 'recall')),
     ]);
   }
   return table.toString();
 }
 
-/** F1 % per category, pipelines as rows. */
+/** Accuracy % per category (abstention accuracy for unanswerable), pipelines as rows. */
 export function formatCategoryTable(result: RunResult): string {
-  const cats = ['static', 'updated', 'new', 'unanswerable'] as const;
-  const table = new Table({ head: ['F1 % by category', ...cats.map((c) => `${c} (n=${result.pipelines[0]?.summary.byCategory[c]?.questions ?? 0})`)], style: { head: [], border: [] } });
-  for (const p of result.pipelines) table.push([p.name, ...cats.map((c) => pct(p.summary.byCategory[c]?.f1))]);
+  const first = result.pipelines[0]?.summary.byCategory;
+  const head = CATEGORIES.map((c) => `${c === 'unanswerable' ? 'unans.: abstain' : c} n=${first?.[c]?.questions ?? 0}`);
+  const table = terminalTable(['acc % by category', ...head]);
+  for (const p of result.pipelines) {
+    table.push([p.name, ...CATEGORIES.map((c) => pct(p.summary.byCategory[c]?.metrics[c === 'unanswerable' ? 'abstentionAccuracy' : 'accuracy']?.value))]);
+  }
   return table.toString();
 }
 
-/** Footnotes a reader needs to read the table right. */
+/** Footnotes a reader needs to read the tables right. */
 export function formatNotes(result: RunResult): string {
   const lines: string[] = [];
+  const scoring = result.run.scoring;
+  lines.push(
+    `acc: ${metric('accuracy').description.replace('the primary scorer', `the ${scoring.primary} scorer`)} F1: strict SQuAD F1 on answerable questions. ` +
+      'abstain/halluc: unanswerable questions declined / answered anyway.',
+  );
+  lines.push('stale: updated questions answered with the pre-update value; missing: post-cutoff questions abstained on (calls that failed are left out of both).');
+  lines.push(`models: ${result.pipelines.map((p) => `${p.name} ${p.model}`).join(', ')}`);
+  if (scoring.judge) {
+    const j = scoring.judge;
+    const kappa = j.agreement.lenient.kappa === null ? '–' : j.agreement.lenient.kappa.toFixed(2);
+    lines.push(`judge ${j.model}: ${j.calls} calls (${j.errors} errors, ${j.cached} cached), cost ${usd(j.usd)}; agreement with lenient κ ${kappa} on ${j.agreement.lenient.n}.`);
+  }
   const cached = result.pipelines.reduce((a, p) => a + p.summary.cached, 0);
   if (cached) lines.push(`${cached} answers came from the response cache; latency percentiles use the ${result.records.length - cached} measured calls only.`);
-  const local = result.pipelines.filter((p) => p.model.startsWith('local:'));
+  const truncated = result.pipelines.filter((p) => p.summary.truncated > 0).map((p) => `${p.name} ${p.summary.truncated}`);
+  if (truncated.length) lines.push(`answers cut by the output-token limit: ${truncated.join(', ')}.`);
+  const local = result.pipelines.filter((p) => isLocal(p.model));
   if (local.length) {
-    const secs = local.map((p) => `${p.name} ${p.summary.costUsd.localComputeSeconds.inference.toFixed(1)}s` + (p.summary.costUsd.localComputeSeconds.fineTuning ? ` (+${p.summary.costUsd.localComputeSeconds.fineTuning.toFixed(1)}s training)` : ''));
-    lines.push(`Local models have no token price; CPU time instead: ${secs.join(', ')}.`);
+    const secs = local.map((p) => {
+      const c = p.summary.costUsd.localCpuSeconds;
+      return `${p.name} ${c.inference === null ? '–' : `${c.inference.toFixed(2)}s`}${c.fineTuning ? ` (+${c.fineTuning.toFixed(1)}s training)` : ''}`;
+    });
+    lines.push(`Local models have no token price; CPU time of their computation instead: ${secs.join(', ')}.`);
   }
-  lines.push('stale: answered what was true before the update; missing: no or wrong answer on post-cutoff knowledge.');
   for (const w of result.run.warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n');
+  return lines.map((l) => wrap(l)).join('\n');
 }

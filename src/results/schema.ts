@@ -6,7 +6,7 @@ import { RunStatisticsSchema } from '../stats/schema.js';
  * Version of the result JSON. Bump the major number on an incompatible change; `compare` and
  * `gate` refuse results whose major version differs from theirs.
  */
-export const RESULT_SCHEMA_VERSION = '1.0';
+export const RESULT_SCHEMA_VERSION = '2.0';
 
 const Rate = z.number().min(0).max(1);
 const Ms = z.number().nonnegative();
@@ -15,13 +15,46 @@ export const PercentilesSchema = z.strictObject({ p50: Ms, p95: Ms, p99: Ms, mea
 export type Percentiles = z.infer<typeof PercentilesSchema>;
 
 export const TokensSchema = z.strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() });
+/** Null when the server reported no usage: unknown, never a silent 0. */
+export const NullableTokensSchema = TokensSchema.nullable();
 export type Tokens = z.infer<typeof TokensSchema>;
 
-export const ErrorKindSchema = z.enum(['rate-limit', 'timeout', 'server', 'bad-response', 'aborted', 'other']);
+/** `empty`: the model returned no text (e.g. a reasoning model spent its budget thinking): an error, never an abstention. */
+export const ErrorKindSchema = z.enum(['rate-limit', 'timeout', 'server', 'auth', 'bad-response', 'empty', 'aborted', 'other']);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
-export const FreshnessSchema = z.enum(['current', 'stale', 'missing']);
+/**
+ * updated/new questions only: `current` (correct), `stale` (said what was true before the update),
+ * `missing` (abstained), `wrong` (answered something else), `error` (the call failed: left out of
+ * freshness rates, counted in errors).
+ */
+export const FreshnessSchema = z.enum(['current', 'stale', 'missing', 'wrong', 'error']);
 export type Freshness = z.infer<typeof FreshnessSchema>;
+
+export const ScorerNameSchema = z.enum(['strict', 'lenient', 'judge']);
+export type ScorerName = z.infer<typeof ScorerNameSchema>;
+
+export const JudgeScoreSchema = z.strictObject({
+  /** Null when the judge failed (unparseable, refused, call error): a judge error, never a pass. */
+  verdict: z.enum(['correct', 'incorrect', 'abstained']).nullable(),
+  correct: z.boolean().nullable(),
+  matchesStale: z.boolean().nullable(),
+  tokens: NullableTokensSchema,
+  costUsd: z.number().nonnegative().nullable(),
+  cached: z.boolean(),
+  error: z.string().nullable(),
+});
+export type JudgeScore = z.infer<typeof JudgeScoreSchema>;
+
+export const ScoresSchema = z.strictObject({
+  /** The official SQuAD EM/F1, unchanged, so figures stay comparable with the literature. */
+  strict: z.strictObject({ exactMatch: Rate, f1: Rate }),
+  /** A gold alias appears in the normalized answer, with no stale answer or second candidate beside it. */
+  lenient: z.strictObject({ correct: z.boolean(), matchesStale: z.boolean() }),
+  /** LLM judge, when configured. */
+  judge: JudgeScoreSchema.optional(),
+});
+export type Scores = z.infer<typeof ScoresSchema>;
 
 export const RecordSchema = z.strictObject({
   questionId: z.string(),
@@ -29,10 +62,16 @@ export const RecordSchema = z.strictObject({
   pipeline: z.string(),
   answer: z.string().nullable(),
   abstained: z.boolean(),
-  exactMatch: z.number().min(0).max(1),
-  f1: Rate,
-  /** updated/new questions only: current, stale (said what was true before the update), missing. */
+  /** Under the run's primary scorer (`run.scoring.primary`); false for a failed call. */
+  correct: z.boolean(),
+  scores: ScoresSchema,
+  /** An answer that is neither correct nor an abstention (and not an error). */
+  hallucinated: z.boolean(),
   freshness: FreshnessSchema.nullable(),
+  /** The finish reason the model reported (`stop`, `length` = truncated, ...); null for a failed call. */
+  finishReason: z.string().nullable(),
+  /** The model id the server says answered (may differ from the configured one). */
+  responseModelId: z.string().nullable(),
   latencyMs: z.strictObject({
     total: Ms,
     embed: Ms.nullable(),
@@ -41,9 +80,11 @@ export const RecordSchema = z.strictObject({
     /** Time to first streamed token, when the call streamed. */
     firstToken: Ms.nullable(),
   }),
-  tokens: TokensSchema,
-  /** USD for this call; null when the model's price is unknown. */
+  tokens: NullableTokensSchema,
+  /** USD for this call; null when the model's price or the call's usage is unknown. */
   costUsd: z.number().nonnegative().nullable(),
+  /** CPU milliseconds of a local model's computation (process.cpuUsage); null for remote models. */
+  cpuMs: Ms.nullable(),
   /** Served from the response cache: its latency is not a measurement of the model. */
   cached: z.boolean(),
   retrievedDocIds: z.array(z.string()).nullable(),
@@ -53,53 +94,57 @@ export const RecordSchema = z.strictObject({
 });
 export type ResultRecord = z.infer<typeof RecordSchema>;
 
-export const AccuracySchema = z.strictObject({
-  questions: z.number().int().nonnegative(),
-  exactMatch: Rate,
-  f1: Rate,
-  /** Abstentions ("I don't know") among the answers. */
-  abstentions: z.number().int().nonnegative(),
-  errors: z.number().int().nonnegative(),
+/** One registered metric (src/metrics/registry.ts) over a set of records. */
+export const MetricValueSchema = z.strictObject({
+  /** Mean over eligible records; null when none is eligible. */
+  value: z.number().min(0).max(1).nullable(),
+  /** Eligible records (the denominator). */
+  n: z.number().int().nonnegative(),
+  /** Sum of values (the numerator; a count for 0/1 metrics). */
+  sum: z.number().nonnegative(),
 });
-
-export const FreshnessSummarySchema = z.strictObject({
-  /** updated + new questions. */
-  eligible: z.number().int().nonnegative(),
-  stale: z.number().int().nonnegative(),
-  missing: z.number().int().nonnegative(),
-  staleRate: Rate.nullable(),
-  missingRate: Rate.nullable(),
-});
+export type MetricValueJson = z.infer<typeof MetricValueSchema>;
+/** Metric id -> value, for the metrics with at least one eligible record. */
+export const MetricsSchema = z.record(z.string(), MetricValueSchema);
 
 export const CostSchema = z.strictObject({
-  /** Sum over this run's calls; null if any model in the pipeline has no known price. */
+  /** Sum over this run's calls; null if any call's price or usage is unknown. */
   inferenceUsd: z.number().nonnegative().nullable(),
   /** One-off fine-tuning cost (training tokens x epochs x price); 0 without fine-tuning. */
   fineTuningUsd: z.number().nonnegative().nullable(),
   /** Inference per 1,000 questions plus fine-tuning amortized over `queryVolume` queries. */
   perThousandQuestionsUsd: z.number().nonnegative().nullable(),
   queryVolume: z.number().int().positive(),
-  /** Local CPU seconds, which have no price: generation of this run and (once) local training. */
-  localComputeSeconds: z.strictObject({ inference: z.number().nonnegative(), fineTuning: z.number().nonnegative() }),
+  /**
+   * CPU seconds on this machine, which have no price: local model computation of this run
+   * (process.cpuUsage around each call's compute, so time queued behind other calls is not
+   * counted) and (once) local training.
+   */
+  localCpuSeconds: z.strictObject({ inference: z.number().nonnegative().nullable(), fineTuning: z.number().nonnegative() }),
 });
 
 export const SummarySchema = z.strictObject({
-  ...AccuracySchema.shape,
-  /** Over questions with an answer (everything but `unanswerable`). */
-  answerable: z.strictObject({ questions: z.number().int().nonnegative(), exactMatch: Rate, f1: Rate }),
-  /** Over unanswerable questions: share that abstained. */
-  abstentionAccuracy: Rate.nullable(),
+  questions: z.number().int().nonnegative(),
+  /** Records whose call failed (they are wrong, never abstentions, and out of freshness rates). */
+  errors: z.number().int().nonnegative(),
+  /** Failed questions by error kind (rate-limit, timeout, server, empty, …). */
+  errorsByKind: z.partialRecord(ErrorKindSchema, z.number().int().positive()),
+  /** Answers that declined ("I don't know" and other refusals). */
+  abstentions: z.number().int().nonnegative(),
+  /** Answers cut by the output-token limit (finish reason `length`). */
+  truncated: z.number().int().nonnegative(),
+  /** Every registered metric with at least one eligible record (see the metric registry). */
+  metrics: MetricsSchema,
   latencyMs: PercentilesSchema,
   stageLatencyMs: z.strictObject({ embed: PercentilesSchema.nullable(), search: PercentilesSchema.nullable(), generate: PercentilesSchema.nullable(), firstToken: PercentilesSchema.nullable() }),
-  /** Failed questions by error kind (rate-limit, timeout, server, bad-response, …). */
-  errorsByKind: z.partialRecord(ErrorKindSchema, z.number().int().positive()),
   /** Records served from the response cache (excluded from latency percentiles). */
   cached: z.number().int().nonnegative(),
-  tokens: TokensSchema,
+  /** Token sums over records with known usage; `unknownUsage` counts answered records whose server sent none. */
+  tokens: z.strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative(), unknownUsage: z.number().int().nonnegative() }),
   costUsd: CostSchema,
-  freshness: FreshnessSummarySchema,
-  retrieval: z.strictObject({ k: z.number().int().positive(), recallAtK: Rate, mrr: Rate, questions: z.number().int().nonnegative() }).nullable(),
-  byCategory: z.partialRecord(CategorySchema, z.strictObject({ ...AccuracySchema.shape, freshness: FreshnessSummarySchema.nullable() })),
+  /** Retrieval depth of the pipeline; null without retrieval (recall and MRR are in `metrics`). */
+  retrievalK: z.number().int().positive().nullable(),
+  byCategory: z.partialRecord(CategorySchema, z.strictObject({ questions: z.number().int().nonnegative(), errors: z.number().int().nonnegative(), metrics: MetricsSchema })),
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
@@ -119,12 +164,33 @@ export const RunInfoSchema = z.strictObject({
   gitCommit: z.string().nullable(),
   configHash: z.string(),
   datasetHash: z.string(),
-  dataset: z.strictObject({ name: z.string(), trainingCutoff: z.string(), questions: z.number().int(), documents: z.number().int() }),
+  /** `trainingCutoff` is null for a dataset without a timeline (freshness is then not reported). */
+  dataset: z.strictObject({ name: z.string(), trainingCutoff: z.string().nullable(), questions: z.number().int(), documents: z.number().int() }),
   /** Pipeline name -> `<provider>:<model>`. */
   models: z.record(z.string(), z.string()),
   embeddingModel: z.string(),
   /** API embeddings only (index build + queries of this run); null for local embedding models. */
   embeddingCost: z.strictObject({ tokens: z.number().int().nonnegative(), usd: z.number().nonnegative().nullable() }).nullable(),
+  /** How answers were scored: the primary scorer behind `correct`, and the judge, when configured. */
+  scoring: z.strictObject({
+    primary: ScorerNameSchema,
+    judge: z
+      .strictObject({
+        model: z.string(),
+        calls: z.number().int().nonnegative(),
+        errors: z.number().int().nonnegative(),
+        cached: z.number().int().nonnegative(),
+        tokens: z.strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative(), unknownUsage: z.number().int().nonnegative() }),
+        /** Null when the judge's price or some call's usage is unknown. */
+        usd: z.number().nonnegative().nullable(),
+        /** Agreement of the judge with the lenient and strict (exact match) decisions, over records it judged. */
+        agreement: z.strictObject({
+          lenient: z.strictObject({ n: z.number().int().nonnegative(), raw: Rate.nullable(), kappa: z.number().nullable() }),
+          strict: z.strictObject({ n: z.number().int().nonnegative(), raw: Rate.nullable(), kappa: z.number().nullable() }),
+        }),
+      })
+      .nullable(),
+  }),
   /** The run was interrupted and finished by `--resume`. */
   resumed: z.boolean(),
   node: z.string(),

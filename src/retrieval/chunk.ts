@@ -8,7 +8,8 @@ export interface Chunk {
   title: string;
   /** The chunk's words joined by single spaces (line breaks of the source are not kept). */
   text: string;
-  validFrom: string;
+  /** Absent: valid from the beginning (as on the document). */
+  validFrom?: string;
   validTo?: string;
   /** Position of the chunk within its document, from 0. */
   index: number;
@@ -41,8 +42,9 @@ export function chunkDocuments(docs: Document[], opts: ChunkingOptions): Chunk[]
     seen.add(doc.id);
     const words = doc.text.split(/\s+/).filter((w) => w.length > 0);
     wordWindows(words, opts).forEach(([start, end], index) => {
-      const chunk: Chunk = { id: `${doc.id}#${index}`, docId: doc.id, title: doc.title, text: words.slice(start, end).join(' '), validFrom: doc.validFrom, index };
-      // Leave the key out rather than storing undefined, so chunks survive a JSON round trip unchanged.
+      const chunk: Chunk = { id: `${doc.id}#${index}`, docId: doc.id, title: doc.title, text: words.slice(start, end).join(' '), index };
+      // Leave the keys out rather than storing undefined, so chunks survive a JSON round trip unchanged.
+      if (doc.validFrom !== undefined) chunk.validFrom = doc.validFrom;
       if (doc.validTo !== undefined) chunk.validTo = doc.validTo;
       chunks.push(chunk);
     });

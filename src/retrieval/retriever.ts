@@ -24,7 +24,8 @@ export interface Retrieval {
 }
 
 export interface Retriever {
-  retrieve(question: string, asOf: string): Promise<Retrieval>;
+  /** `asOf` null: the question has no date, so every version is eligible. */
+  retrieve(question: string, asOf: string | null): Promise<Retrieval>;
 }
 
 export function createRetriever(opts: RetrieverOptions): Retriever {
@@ -37,7 +38,8 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   return {
     async retrieve(question, asOf) {
       // isValidOn compares strings, which is only right for real YYYY-MM-DD dates.
-      if (temporalFilter && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
+      const byDate = temporalFilter && asOf !== null;
+      if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
 
       const t0 = performance.now();
       const vectors = await embedder.embed([question]);
@@ -45,7 +47,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
 
       // The filter drops superseded and not-yet-valid versions, so an old fact cannot answer a current question.
-      const filter = temporalFilter ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
+      const filter = byDate ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
       const hits = index.search(vectors[0], k, { efSearch, filter });
       const t2 = performance.now();
 

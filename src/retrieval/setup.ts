@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
+import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import type { Config } from '../config/schema.js';
 import type { Dataset } from '../dataset/schema.js';
-import type { Progress } from '../run/progress.js';
+import { isLocal } from '../models/registry.js';
 import { sha256 } from '../util/hash.js';
 import { chunkDocuments, chunkEmbeddingText } from './chunk.js';
-import type { ModelRegistry } from '../models/registry.js';
 import { createApiEmbedder } from './embedding/api-embedder.js';
 import { createCachedEmbedder } from './embedding/cache.js';
 import { ensureLocalEmbeddingModel } from './embedding/local-model.js';
@@ -13,6 +13,34 @@ import type { Embedder } from './embedding/types.js';
 import { openOrBuildIndex } from './hnsw-index.js';
 import { createRetriever } from './retriever.js';
 
+/** The part of the config the embedder reads. */
+export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
+/** The part of the config the retriever reads. */
+export type RetrieverConfig = EmbedderConfig & Pick<Config, 'retrieval'>;
+/** The part of a dataset that is indexed. */
+export type Corpus = Pick<Dataset, 'documents'> & { manifest: Pick<Dataset['manifest'], 'name'> };
+
+/** Where retrieval reports what it did (structurally: run/progress's Progress fits). */
+export interface RetrievalLog {
+  log: (msg: string) => void;
+}
+/** A counted task: structurally the task of run/progress. */
+export interface RetrievalTask {
+  tick(note?: string): void;
+  done(): void;
+}
+export interface RetrievalProgress extends RetrievalLog {
+  start(label: string, total: number): RetrievalTask;
+}
+
+/**
+ * Resolves an API embedding model `<provider>:<model>` (e.g. through the model registry, which
+ * fits structurally). Only asked for refs that `isApiModel` accepts.
+ */
+export interface EmbeddingModels {
+  embeddingModel(ref: string): EmbeddingModelV3;
+}
+
 export interface EmbedderSetup {
   embedder: Embedder;
   /** Tokens billed by an embedding API so far; null for local models. */
@@ -20,28 +48,28 @@ export interface EmbedderSetup {
 }
 
 /** `<provider>:<model>` other than `local:…` names an embedding API, not a transformers.js model. */
-export const isApiModel = (model: string) => /^[A-Za-z0-9_-]+:/.test(model) && !model.startsWith('local:');
+export const isApiModel = (model: string) => /^[A-Za-z0-9_-]+:/.test(model) && !isLocal(model);
 
 /**
  * The embedding model the config names, behind an on-disk cache: `local:ppmi-svd` (trained on
  * this corpus first, then loaded by transformers.js), any transformers.js id, or an API model
- * `<provider>:<model>` through the AI SDK.
+ * `<provider>:<model>` through the AI SDK (resolved by `models`).
  */
-export async function createEmbedder(config: Config, dataset: Dataset, progress: Progress, registry: ModelRegistry): Promise<EmbedderSetup> {
+export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus, 'documents'>, io: RetrievalLog, models: EmbeddingModels): Promise<EmbedderSetup> {
   const e = config.embedding;
   let inner: Embedder;
   let apiTokens: (() => number) | null = null;
   if (isApiModel(e.model)) {
-    const api = await createApiEmbedder({ model: registry.embeddingModel(e.model), id: e.model, batchSize: e.batchSize, maxRetries: config.generation.maxRetries });
+    const api = await createApiEmbedder({ model: models.embeddingModel(e.model), id: e.model, batchSize: e.batchSize, maxRetries: config.generation.maxRetries });
     inner = api;
     apiTokens = () => api.usage().tokens;
   } else {
     const localModelPath = resolve(e.localModelPath ?? join(config.cacheDir, 'models'));
     let modelId = e.model;
     if (e.model === 'local:ppmi-svd') {
-      const texts = dataset.documents.map((d) => `${d.title}\n${d.text}`);
+      const texts = corpus.documents.map((d) => `${d.title}\n${d.text}`);
       const built = await ensureLocalEmbeddingModel({ texts, dim: e.dim, localModelPath });
-      if (built.built) progress.log(`built local embedding model ${built.modelId} (${e.dim} dims) in ${built.dir}`);
+      if (built.built) io.log(`built local embedding model ${built.modelId} (${e.dim} dims) in ${built.dir}`);
       modelId = built.modelId;
     }
     inner = await createTransformersEmbedder({
@@ -58,14 +86,14 @@ export async function createEmbedder(config: Config, dataset: Dataset, progress:
 }
 
 /** Embedder, persistent HNSW index over the chunked corpus, and the retriever on top. */
-export async function buildRetriever(config: Config, dataset: Dataset, progress: Progress, registry: ModelRegistry) {
-  const { embedder, apiTokens } = await createEmbedder(config, dataset, progress, registry);
+export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
+  const { embedder, apiTokens } = await createEmbedder(config, corpus, progress, models);
   const r = config.retrieval;
   const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
-  const chunks = chunkDocuments(dataset.documents, chunking);
-  const dir = resolve(config.cacheDir, 'index', `${dataset.manifest.name}-${sha256(embedder.id).slice(0, 8)}`);
-  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(dataset.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
-  let task: ReturnType<Progress['start']> | null = null;
+  const chunks = chunkDocuments(corpus.documents, chunking);
+  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(embedder.id).slice(0, 8)}`);
+  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(corpus.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
+  let task: RetrievalTask | null = null;
   let ticked = 0;
   const { index, reused, reason } = await openOrBuildIndex({
     dir,
@@ -81,7 +109,7 @@ export async function buildRetriever(config: Config, dataset: Dataset, progress:
       for (; ticked < done; ticked++) task.tick();
     },
   });
-  (task as ReturnType<Progress['start']> | null)?.done();
+  (task as RetrievalTask | null)?.done();
   progress.log(reused ? `reusing HNSW index (${index.size} chunks) in ${dir}` : `built HNSW index of ${index.size} chunks (${reason ?? 'new'})`);
   const retriever = createRetriever({ index, embedder, k: r.k, efSearch: r.efSearch, temporalFilter: r.temporalFilter });
   return { retriever, embeddingModel: embedder.id, apiTokens };

@@ -11,7 +11,8 @@ import { summarize } from '../metrics/summarize.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
-import { createModelRegistry, splitModelRef } from '../models/registry.js';
+import { READER_MODEL_ID } from '../models/local/index.js';
+import { createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
 import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
@@ -21,6 +22,8 @@ import { InputError } from '../util/errors.js';
 import { hashObject } from '../util/hash.js';
 import { HARNESS_VERSION } from '../version.js';
 import { wrapWithCache } from '../models/cache.js';
+import { createAbstentionDetector } from '../scoring/abstention.js';
+import { createGrader, summarizeJudge } from './judge.js';
 import { createJournal, type Journal, openJournal, unknownRunError } from './journal.js';
 import type { Progress } from './progress.js';
 
@@ -66,8 +69,9 @@ async function trainLocalModels(config: Config, dataset: Dataset, refs: string[]
   const dirs: Record<string, string> = {};
   const manifests = new Map<string, LocalFinetuneManifest>();
   for (const ref of new Set(refs)) {
-    const { provider, modelId } = splitModelRef(ref);
-    if (provider !== 'local' || modelId === 'reader') continue;
+    if (!isLocal(ref)) continue;
+    const { modelId } = splitModelRef(ref);
+    if (modelId === READER_MODEL_ID) continue;
     const ft = await ensureLocalFinetune(modelId, config, dataset, { log: progress.log });
     dirs[modelId] = ft.dir;
     manifests.set(modelId, ft.manifest);
@@ -110,7 +114,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   // Remote models and keys are checked before any training, indexing or question: a missing
   // key fails fast. Local fine-tunes join the registry once trained.
   const localDirs: Record<string, string> = {};
-  const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: refs.filter((r) => !r.startsWith('local:')) });
+  const judgeRef = config.judge?.model ?? null;
+  const remoteRefs = [...refs, ...(judgeRef ? [judgeRef] : [])].filter((r) => !isLocal(r));
+  const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs });
+  const isAbstention = createAbstentionDetector(config.scoring.abstentionPatterns);
   const embeddingRef = pipelines.some((p) => p.retrieval) ? config.embedding.model : null;
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
@@ -122,18 +129,23 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
 
     const local = await trainLocalModels(config, dataset, refs, opts.progress);
     Object.assign(localDirs, local.dirs);
-    const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, registry) : null;
+    const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
     const useCache = config.responseCache && !opts.noCache;
+    const priceOf = (ref: string) => {
+      const { price, source } = lookupPrice(ref, { overrides: config.cost.prices, providerType: registry.providerType(ref) });
+      if (source === 'unknown') warn(`${ref}: no known price, cost reported as null (add it under cost.prices)`);
+      return price;
+    };
+    const modelFor = (ref: string) => {
+      const model = registry.languageModel(ref);
+      // Local models are deterministic and their speed is part of the measurement: never cached.
+      if (!useCache || isLocal(ref)) return model;
+      return wrapWithCache(model, resolve(config.cacheDir, 'responses'), { namespace: registry.endpoint(ref), onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`) });
+    };
 
     const specs = pipelines.map((p) => {
-      const providerType = registry.providerType(p.modelRef);
-      const { price, source } = lookupPrice(p.modelRef, { overrides: config.cost.prices, providerType });
-      if (source === 'unknown') warn(`${p.modelRef}: no known price, cost reported as null (add it under cost.prices)`);
-      let model = registry.languageModel(p.modelRef);
-      // Local models are deterministic and their speed is part of the measurement: never cached.
-      if (useCache && providerType !== 'local') {
-        model = wrapWithCache(model, resolve(config.cacheDir, 'responses'), { namespace: registry.endpoint(p.modelRef), onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`) });
-      }
+      const price = priceOf(p.modelRef);
+      const model = modelFor(p.modelRef);
       const spec: PipelineSpec & { price: typeof price } = {
         name: p.name,
         modelRef: p.modelRef,
@@ -150,6 +162,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       pipelines: specs,
       questions: dataset.questions,
       config,
+      scoring: { primary: config.scoring.primary, isAbstention },
+      judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
       signal: opts.signal,
       done: journal.done,
       onRecord: (r) => {
@@ -160,6 +174,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     task.done();
     if (opts.signal?.aborted) throw new RunInterrupted(journal.meta.runId);
 
+    warnAboutAnswers(journal.records, pipelines, registry.providerType, warn);
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
     const result = await assembleResult({
       config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
@@ -169,6 +184,25 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     return { result, path };
   } finally {
     journal.close();
+  }
+}
+
+/** Share of truncated answers above which a run warns: answers cut by the token limit score as wrong. */
+const TRUNCATION_WARN = 0.05;
+
+/** One warning per provider whose server sent no usage, and per pipeline with many truncated answers. */
+function warnAboutAnswers(records: readonly ResultRecord[], pipelines: { name: string; modelRef: string }[], providerType: (ref: string) => string, warn: (m: string) => void): void {
+  for (const p of pipelines) {
+    const mine = records.filter((r) => r.pipeline === p.name && !r.error);
+    const noUsage = mine.filter((r) => r.tokens === null).length;
+    if (noUsage > 0) {
+      const hint = providerType(p.modelRef) === 'openai-compatible' ? ' (the server must stream usage: stream_options.include_usage, which includeUsage asks for)' : '';
+      warn(`${splitModelRef(p.modelRef).provider}: ${noUsage} answer(s) of ${p.modelRef} came without token usage, so their tokens and cost are null${hint}`);
+    }
+    const cut = mine.filter((r) => r.finishReason === 'length').length;
+    if (mine.length > 0 && cut / mine.length > TRUNCATION_WARN) {
+      warn(`${p.name}: ${cut} of ${mine.length} answers hit the output-token limit (finish reason "length"); raise generation.maxOutputTokens`);
+    }
   }
 }
 
@@ -219,7 +253,7 @@ async function assembleResult(a: {
     const mine = records.filter((r) => r.pipeline === p.name);
     const summary = summarize(mine, {
       k: p.retrieval ? a.config.retrieval.k : null,
-      cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume, localModel: splitModelRef(p.modelRef).provider === 'local' },
+      cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume },
     });
     results.push({ name: p.name, model: p.modelRef, retrieval: p.retrieval, summary });
   }
@@ -234,10 +268,11 @@ async function assembleResult(a: {
       gitCommit: gitCommit(),
       configHash: hashObject(a.config),
       datasetHash: a.dataset.hash,
-      dataset: { name: a.dataset.manifest.name, trainingCutoff: a.dataset.manifest.trainingCutoff, questions: a.dataset.questions.length, documents: a.dataset.documents.length },
+      dataset: { name: a.dataset.manifest.name, trainingCutoff: a.dataset.manifest.trainingCutoff ?? null, questions: a.dataset.questions.length, documents: a.dataset.documents.length },
       models: Object.fromEntries(a.pipelines.map((p) => [p.name, p.modelRef])),
       embeddingModel: a.embeddingModel ?? 'none',
       embeddingCost: a.embeddingCost,
+      scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(a.config.judge.model, records) : null },
       resumed: a.resumed,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,

@@ -13,9 +13,11 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseJsonl } from '../dataset/jsonl.js';
 import { recordKey } from '../pipelines/run.js';
 import { RecordSchema, type ResultRecord } from '../results/schema.js';
 import { InputError } from '../util/errors.js';
+import { describeZodError, parseJsonText } from '../util/input.js';
 import { redactSecrets } from '../util/redact.js';
 
 export const JOURNAL_FORMAT = 1;
@@ -160,46 +162,45 @@ function readMeta(dir: string): JournalMeta {
   } catch {
     throw new InputError(`no journal in ${dir} (missing ${META})`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new InputError('not valid JSON', { file });
+  const meta = JournalMetaSchema.safeParse(parseJsonText(raw, file));
+  if (!meta.success) {
+    const { field, message } = describeZodError(meta.error);
+    throw new InputError(`not a journal meta file: ${message}`, { file, field });
   }
-  const meta = JournalMetaSchema.safeParse(json);
-  if (!meta.success) throw new InputError(`not a journal meta file: ${meta.error.issues[0]?.message ?? 'invalid'}`, { file });
   return meta.data;
 }
 
 /**
- * Parses records.jsonl. A bad LAST line is what a crash mid-write leaves: it is dropped, and with
- * `repair` cut off the file so the next append starts on a clean line. A bad line before the last
- * is an InputError naming file and line. Duplicates of a (pipeline, question) keep the first.
+ * Parses records.jsonl (with the shared JSONL reader). A bad LAST line is what a crash mid-write
+ * leaves: it is dropped, and with `repair` cut off the file so the next append starts on a clean
+ * line. A bad line before the last is an InputError naming file and line. Duplicates of a
+ * (pipeline, question) keep the first.
  */
 function readRecords(file: string, opts: { repair: boolean }): ResultRecord[] {
   if (!existsSync(file)) return [];
   const buf = readFileSync(file);
-  const lines: { start: number; text: string }[] = [];
+  // Byte offset of the last line holding anything but whitespace: the only one a crash can tear.
+  let lastStart = -1;
   for (let start = 0; start < buf.length; ) {
     const nl = buf.indexOf(0x0a, start);
     const end = nl === -1 ? buf.length : nl;
-    lines.push({ start, text: buf.subarray(start, end).toString('utf8') });
+    if (buf.subarray(start, end).toString('utf8').trim()) lastStart = start;
     start = end + 1;
+  }
+  if (lastStart === -1) return [];
+  // Lines before the last must be whole records: parseJsonl throws naming file and line.
+  const rows = parseJsonl(buf.subarray(0, lastStart).toString('utf8'), RecordSchema, file);
+  let cut = false;
+  try {
+    rows.push(...parseJsonl(buf.subarray(lastStart).toString('utf8'), RecordSchema, file));
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    if (opts.repair) truncateTo(file, lastStart);
+    cut = true;
   }
   const records: ResultRecord[] = [];
   const seen = new Set<string>();
-  let cut = false;
-  for (let i = 0; i < lines.length; i++) {
-    const { start, text } = lines[i];
-    if (!text.trim()) continue;
-    const record = parseRecord(text);
-    if (!record) {
-      const isLast = lines.slice(i + 1).every((l) => !l.text.trim());
-      if (!isLast) throw new InputError('damaged journal record (not a complete result record)', { file, line: i + 1 });
-      if (opts.repair) truncateTo(file, start);
-      cut = true;
-      break;
-    }
+  for (const { value: record } of rows) {
     const key = recordKey(record.questionId, record.pipeline);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -208,15 +209,6 @@ function readRecords(file: string, opts: { repair: boolean }): ResultRecord[] {
   // A whole record whose newline did not make it: end the line, or the next append would join it.
   if (opts.repair && !cut && buf.length > 0 && buf[buf.length - 1] !== 0x0a) appendFileSync(file, '\n');
   return records;
-}
-
-function parseRecord(line: string): ResultRecord | null {
-  try {
-    const r = RecordSchema.safeParse(JSON.parse(line));
-    return r.success ? r.data : null;
-  } catch {
-    return null;
-  }
 }
 
 function truncateTo(file: string, length: number): void {

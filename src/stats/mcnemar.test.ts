@@ -58,6 +58,47 @@ describe('mcnemarExact', () => {
     expect(Number.isFinite(logBinomialLowerTailHalf(10, 5000))).toBe(true);
   });
 
+  it('equals an independent exact two-sided binomial p on the grid b, c in 0..12 and at large counts', () => {
+    // Reference computed from scratch with exact rationals: C(n, i) by Pascal's triangle in BigInt,
+    // p = min(1, 2 * sum_{i <= min(b, c)} C(n, i) / 2^n), and p = 1 when b = c. No code shared with
+    // mcnemar.ts, so a wrong tie boundary (|b - c| <= 2 instead of <= 1) or an off-by-one in the tail fails here.
+    const pascal: bigint[][] = [[1n]];
+    const binom = (n: number, i: number): bigint => {
+      for (let m = pascal.length; m <= n; m++) {
+        const prev = pascal[m - 1]!;
+        pascal.push(Array.from({ length: m + 1 }, (_, j) => (j === 0 || j === m ? 1n : prev[j - 1]! + prev[j]!)));
+      }
+      return pascal[n]![i]!;
+    };
+    const reference = (b: number, c: number): number => {
+      if (b === c) return 1;
+      const n = b + c;
+      let tail = 0n;
+      for (let i = 0; i <= Math.min(b, c); i++) tail += binom(n, i);
+      const num = 2n * tail;
+      const den = 1n << BigInt(n);
+      if (num >= den) return 1;
+      // num/den to ~17 significant digits without going through Number(num) / Number(den) overflow.
+      const digits = 40n;
+      return Number((num * 10n ** digits) / den) / 10 ** Number(digits);
+    };
+    const cases: [number, number][] = [];
+    for (let b = 0; b <= 12; b++) for (let c = 0; c <= 12; c++) cases.push([b, c]);
+    cases.push([40, 60], [60, 40], [100, 130], [130, 100], [0, 40], [25, 75], [200, 202], [201, 202]);
+    for (const [b, c] of cases) {
+      const ref = reference(b, c);
+      const { pValue } = mcnemarExact(b, c);
+      const where = `b=${b}, c=${c}: got ${pValue}, reference ${ref}`;
+      if (ref === 1) expect(pValue, where).toBe(1);
+      else expect(Math.abs(pValue - ref) / ref, where).toBeLessThan(1e-12);
+      expect(pValue, where).toBeLessThanOrEqual(1);
+    }
+    // Spot checks of the reference itself: (0, 2) -> 2 * 1/4, (1, 3) -> 2 * 5/16, (2, 2) -> 1.
+    expect(reference(0, 2)).toBe(0.5);
+    expect(reference(1, 3)).toBe(0.625);
+    expect(reference(2, 2)).toBe(1);
+  });
+
   it('rejects invalid counts', () => {
     expect(() => mcnemarExact(-1, 2)).toThrow(RangeError);
     expect(() => mcnemarExact(1.5, 2)).toThrow(RangeError);

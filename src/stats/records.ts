@@ -1,41 +1,9 @@
 /**
- * How a per-question record turns into the 0/1 or [0, 1] values the statistics average. Shared by
- * run statistics, `compare` and `gate`, so every figure is defined the same way everywhere.
+ * Aligning records for paired statistics: by pipeline and question id, in one stable order. What a
+ * record's value is for each metric is defined once, in the metric registry (src/metrics/registry.ts).
  */
-import type { Category } from '../dataset/schema.js';
+import type { MetricDef } from '../metrics/registry.js';
 import type { ResultRecord } from '../results/schema.js';
-
-/** Exact-match correctness; a failed call counts as wrong whatever its stored score. */
-export function correct(r: ResultRecord): number {
-  return r.error === null && r.exactMatch >= 1 ? 1 : 0;
-}
-
-/** Token F1; a failed call scores 0. */
-export function f1(r: ResultRecord): number {
-  return r.error === null ? r.f1 : 0;
-}
-
-/** Freshness is measured on updated and new questions only (as in the run summary). */
-export function freshnessEligible(category: Category): boolean {
-  return category === 'updated' || category === 'new';
-}
-
-export function stale(r: ResultRecord): number {
-  return r.freshness === 'stale' ? 1 : 0;
-}
-
-/** A failed call on an eligible question gave no answer, so it counts as missing. */
-export function missing(r: ResultRecord): number {
-  return r.freshness === 'missing' || (r.freshness === null && r.error !== null) ? 1 : 0;
-}
-
-export function errored(r: ResultRecord): number {
-  return r.error !== null ? 1 : 0;
-}
-
-export function abstained(r: ResultRecord): number {
-  return r.abstained ? 1 : 0;
-}
 
 /** Pipeline name -> question id -> record. Later duplicates win (files are checked on read). */
 export function indexRecords(records: readonly ResultRecord[]): Map<string, Map<string, ResultRecord>> {
@@ -65,4 +33,9 @@ export function column(ids: readonly string[], byId: ReadonlyMap<string, ResultR
   const out = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = pick(byId.get(ids[i]!)!);
   return out;
+}
+
+/** Ids of the records eligible for `m` in every given map (paired questions), sorted. */
+export function eligibleIds(m: MetricDef, ...maps: ReadonlyMap<string, ResultRecord>[]): string[] {
+  return commonIds(...maps).filter((id) => maps.every((byId) => m.eligible(byId.get(id)!)));
 }

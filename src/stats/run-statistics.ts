@@ -1,14 +1,15 @@
 /**
- * Statistics of one run: bootstrap confidence intervals for every summary accuracy and freshness
- * figure (per pipeline and per category), paired comparisons between pipelines, per-category
- * winners and the oracle-router upper bound. Everything is computed from the per-question records
- * and is deterministic for a given seed.
+ * Statistics of one run: a bootstrap confidence interval for every registered metric (per pipeline
+ * and per category), paired comparisons between pipelines on headline accuracy, per-category
+ * winners with ties reported as ties, and the oracle-router upper bound. Everything is computed
+ * from the per-question records and is deterministic for a given seed.
  */
-import { CATEGORIES, type Category } from '../dataset/schema.js';
+import { CATEGORIES } from '../dataset/schema.js';
+import { HEADLINE_METRIC, metric, type MetricDef, METRICS } from '../metrics/registry.js';
 import type { ResultRecord, RunResult } from '../results/schema.js';
-import { alphaFor, BootstrapBatch, excludesZero, mean, type MeanCI, resolveBootstrapOptions } from './bootstrap.js';
+import { alphaFor, BootstrapBatch, excludesZero, mean, resolveBootstrapOptions } from './bootstrap.js';
 import { mcnemarExact } from './mcnemar.js';
-import { abstained, column, commonIds, correct, f1, freshnessEligible, indexRecords, missing, stale } from './records.js';
+import { column, commonIds, eligibleIds, indexRecords } from './records.js';
 import type { CategoryWinner, PairwiseComparison, PipelineStatistics, RunStatistics } from './schema.js';
 
 export interface RunStatisticsOptions {
@@ -18,6 +19,7 @@ export interface RunStatisticsOptions {
 }
 
 type ById = ReadonlyMap<string, ResultRecord>;
+type PairedDiff = PairwiseComparison['accuracy'];
 
 /**
  * Builds every figure with its interval requested from one BootstrapBatch, resolves the batch
@@ -39,14 +41,12 @@ export function computeRunStatistics(result: Pick<RunResult, 'pipelines' | 'reco
   const oracle = oracleRouter(names, recordsOf, batch);
   batch.run();
 
-  for (const c of comparisons) c.f1.significant = c.questions > 0 && excludesZero(c.f1);
+  for (const c of comparisons) for (const d of [c.accuracy, c.strictF1, c.abstentionAccuracy]) if (d) d.significant = d.questions > 0 && excludesZero(d);
   // A leader wins only if it beats the runner-up on their paired questions (CI above 0).
   for (const w of categoryWinners) {
     w.tie = w.runnerUp !== null && !(w.margin !== null && w.margin.lo > 0);
     w.winner = w.tie ? null : w.leader;
   }
-  if (oracle) oracle.bestSingle.gain = oracle.f1.mean - oracle.bestSingle.f1;
-
   return {
     method: { interval: 'percentile-bootstrap', resamples: boot.resamples, seed: boot.seed, level: boot.level, test: 'mcnemar-exact', alpha },
     pipelines,
@@ -63,74 +63,52 @@ function pairs<T>(items: readonly T[]): [T, T][] {
   return out;
 }
 
-/** Sorted ids of the records that satisfy `keep`. */
-function idsWhere(byId: ById, keep: (r: ResultRecord) => boolean): string[] {
-  const ids: string[] = [];
-  for (const [id, r] of byId) if (keep(r)) ids.push(id);
-  return ids.sort();
+function only(byId: ById, keep: (r: ResultRecord) => boolean): Map<string, ResultRecord> {
+  const out = new Map<string, ResultRecord>();
+  for (const [id, r] of byId) if (keep(r)) out.set(id, r);
+  return out;
 }
 
-/** Interval of a metric over the given questions, or null when there are none. */
-function ci(batch: BootstrapBatch, ids: readonly string[], byId: ById, pick: (r: ResultRecord) => number): MeanCI | null {
-  return ids.length === 0 ? null : batch.mean(column(ids, byId, pick));
+/** Interval of every metric with an eligible record. */
+function metricCIs(byId: ById, batch: BootstrapBatch): PipelineStatistics['metrics'] {
+  const out: PipelineStatistics['metrics'] = {};
+  for (const m of METRICS) {
+    const ids = eligibleIds(m, byId);
+    if (ids.length > 0) out[m.id] = Object.assign(batch.mean(column(ids, byId, m.value)), { n: ids.length });
+  }
+  return out;
 }
 
 function pipelineStatistics(name: string, byId: ById, batch: BootstrapBatch): PipelineStatistics {
-  const all = idsWhere(byId, () => true);
-  const answerable = idsWhere(byId, (r) => r.category !== 'unanswerable');
-  const unanswerable = idsWhere(byId, (r) => r.category === 'unanswerable');
-  const eligible = idsWhere(byId, (r) => freshnessEligible(r.category));
-
   const byCategory: PipelineStatistics['byCategory'] = {};
   for (const category of CATEGORIES) {
-    const ids = idsWhere(byId, (r) => r.category === category);
-    if (ids.length === 0) continue;
-    const fresh = freshnessEligible(category);
-    byCategory[category] = {
-      questions: ids.length,
-      exactMatch: ci(batch, ids, byId, correct)!,
-      f1: ci(batch, ids, byId, f1)!,
-      eligible: fresh ? ids.length : 0,
-      staleRate: fresh ? ci(batch, ids, byId, stale) : null,
-      missingRate: fresh ? ci(batch, ids, byId, missing) : null,
-    };
+    const mine = only(byId, (r) => r.category === category);
+    if (mine.size > 0) byCategory[category] = { questions: mine.size, metrics: metricCIs(mine, batch) };
   }
-
-  return {
-    name,
-    questions: all.length,
-    exactMatch: ci(batch, all, byId, correct),
-    f1: ci(batch, all, byId, f1),
-    answerable: { questions: answerable.length, exactMatch: ci(batch, answerable, byId, correct), f1: ci(batch, answerable, byId, f1) },
-    abstentionAccuracy: ci(batch, unanswerable, byId, abstained),
-    eligible: eligible.length,
-    staleRate: ci(batch, eligible, byId, stale),
-    missingRate: ci(batch, eligible, byId, missing),
-    byCategory,
-  };
+  return { name, questions: byId.size, metrics: metricCIs(byId, batch), byCategory };
 }
 
-/** F1 difference (b − a) with paired CI and McNemar on exact match; `significant` is set after the batch runs. */
+/** b − a of one metric on the questions eligible in both; `significant` is set after the batch runs. */
+export function pairedDiff(m: MetricDef, aById: ById, bById: ById, batch: BootstrapBatch): PairedDiff {
+  const ids = eligibleIds(m, aById, bById);
+  if (ids.length === 0) return { metric: m.id, questions: 0, a: null, b: null, diff: 0, lo: 0, hi: 0, significant: false };
+  const a = column(ids, aById, m.value);
+  const b = column(ids, bById, m.value);
+  return Object.assign(batch.diff(a, b), { metric: m.id, questions: ids.length, a: mean(a), b: mean(b), significant: false });
+}
+
 function comparePipelines(a: string, aById: ById, b: string, bById: ById, batch: BootstrapBatch, alpha: number): PairwiseComparison {
-  const ids = commonIds(aById, bById);
-  if (ids.length === 0) {
-    return {
-      a, b, questions: 0,
-      f1: { a: 0, b: 0, diff: 0, lo: 0, hi: 0, significant: false },
-      exactMatch: { a: 0, b: 0, diff: 0 },
-      mcnemar: { aOnlyCorrect: 0, bOnlyCorrect: 0, pValue: 1, significant: false },
-    };
-  }
-  const aF1 = column(ids, aById, f1);
-  const bF1 = column(ids, bById, f1);
-  const aEM = column(ids, aById, correct);
-  const bEM = column(ids, bById, correct);
-  const test = mcnemarOn(aEM, bEM);
+  const head = metric(HEADLINE_METRIC);
+  const ids = eligibleIds(head, aById, bById);
+  const test = mcnemarOn(column(ids, aById, head.value), column(ids, bById, head.value));
+  const abstention = pairedDiff(metric('abstentionAccuracy'), aById, bById, batch);
   return {
-    a, b, questions: ids.length,
-    f1: Object.assign(batch.diff(aF1, bF1), { a: mean(aF1), b: mean(bF1), significant: false }),
-    exactMatch: { a: mean(aEM), b: mean(bEM), diff: mean(bEM) - mean(aEM) },
-    mcnemar: { aOnlyCorrect: test.b, bOnlyCorrect: test.c, pValue: test.pValue, significant: test.pValue < alpha },
+    a,
+    b,
+    accuracy: pairedDiff(head, aById, bById, batch),
+    strictF1: pairedDiff(metric('strictF1'), aById, bById, batch),
+    abstentionAccuracy: abstention.questions > 0 ? abstention : null,
+    mcnemar: { aOnlyCorrect: test.b, bOnlyCorrect: test.c, pValue: test.pValue, significant: ids.length > 0 && test.pValue < alpha },
   };
 }
 
@@ -145,71 +123,78 @@ export function mcnemarOn(aCorrect: ArrayLike<number>, bCorrect: ArrayLike<numbe
   return mcnemarExact(aOnly, bOnly);
 }
 
-/** Leader and runner-up by mean F1 per category; `tie`/`winner` are decided after the batch runs. */
+/** Share of the common questions on which all pipelines have the same headline value. */
+function agreement(maps: ById[], m: MetricDef): number {
+  const ids = eligibleIds(m, ...maps);
+  if (ids.length === 0) return 0;
+  const cols = maps.map((byId) => column(ids, byId, m.value));
+  let same = 0;
+  for (let i = 0; i < ids.length; i++) if (cols.every((c) => c[i] === cols[0]![i])) same++;
+  return same / ids.length;
+}
+
+/**
+ * Leader and runner-up by headline accuracy per answerable category; `tie`/`winner` are decided
+ * after the batch runs. Unanswerable questions are left out: a pipeline that always abstains
+ * would win them, which says nothing about answering.
+ */
 function winnersByCategory(names: readonly string[], recordsOf: (n: string) => ById, batch: BootstrapBatch): CategoryWinner[] {
+  const head = metric(HEADLINE_METRIC);
   const winners: CategoryWinner[] = [];
   for (const category of CATEGORIES) {
+    if (category === 'unanswerable') continue;
     const ranked = names
-      .map((name) => ({ name, byId: onlyCategory(recordsOf(name), category) }))
+      .map((name) => ({ name, byId: only(recordsOf(name), (r) => r.category === category && head.eligible(r)) }))
       .filter((p) => p.byId.size > 0)
-      .map((p) => ({ ...p, f1: mean(column([...p.byId.keys()], p.byId, f1)) }))
-      // Stable sort: equal F1 keeps pipeline order, so the result never depends on chance.
-      .sort((x, y) => y.f1 - x.f1);
+      .map((p) => ({ ...p, value: mean(column([...p.byId.keys()], p.byId, head.value)) }))
+      // Stable sort: equal values keep pipeline order, so the result never depends on chance.
+      .sort((x, y) => y.value - x.value);
     if (ranked.length === 0) continue;
     const [leader, runnerUp] = ranked as [(typeof ranked)[number], (typeof ranked)[number] | undefined];
     const ids = runnerUp ? commonIds(leader.byId, runnerUp.byId) : [];
     winners.push({
       category,
+      metric: head.id,
       winner: leader.name,
       tie: false,
       leader: leader.name,
-      leaderF1: leader.f1,
+      leaderValue: leader.value,
       runnerUp: runnerUp?.name ?? null,
-      runnerUpF1: runnerUp?.f1 ?? null,
-      margin: runnerUp && ids.length > 0 ? batch.diff(column(ids, runnerUp.byId, f1), column(ids, leader.byId, f1)) : null,
+      runnerUpValue: runnerUp?.value ?? null,
+      margin: runnerUp && ids.length > 0 ? batch.diff(column(ids, runnerUp.byId, head.value), column(ids, leader.byId, head.value)) : null,
+      allAgree: agreement(ranked.map((p) => p.byId), head),
     });
   }
   return winners;
 }
 
-function onlyCategory(byId: ById, category: Category): Map<string, ResultRecord> {
-  const out = new Map<string, ResultRecord>();
-  for (const [id, r] of byId) if (r.category === category) out.set(id, r);
-  return out;
-}
-
 /**
- * The oracle router sends each question to whichever pipeline answered it best: its accuracy bounds
- * what any router choosing among these pipelines could reach. Ties go to the pipeline listed first
- * (configs list the simpler, cheaper pipelines first: a router would not pay for an equal answer).
+ * The oracle router sends each answerable question to a pipeline that got it right: its accuracy
+ * bounds what any router among these pipelines could reach. Questions where all pipelines agree,
+ * or several are right, are counted as such and credited to no pipeline.
  */
 function oracleRouter(names: readonly string[], recordsOf: (n: string) => ById, batch: BootstrapBatch): RunStatistics['oracle'] {
   if (names.length < 2) return null;
+  const head = metric(HEADLINE_METRIC);
   const maps = names.map(recordsOf);
-  const ids = commonIds(...maps);
+  const ids = eligibleIds(head, ...maps);
   if (ids.length === 0) return null;
-  const f1Cols = maps.map((m) => column(ids, m, f1));
-  const emCols = maps.map((m) => column(ids, m, correct));
-  const bestF1 = new Float64Array(ids.length);
-  const bestEM = new Float64Array(ids.length);
-  const chosen: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
-  let tied = 0;
+  const cols = maps.map((m) => column(ids, m, head.value));
+  const best = new Float64Array(ids.length);
+  const onlyCorrect: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  let severalCorrect = 0;
+  let allCorrect = 0;
+  let noneCorrect = 0;
   for (let i = 0; i < ids.length; i++) {
-    let best = -Infinity;
-    let winners = 0;
-    let winner = 0;
-    for (let p = 0; p < names.length; p++) {
-      const v = f1Cols[p]![i]!;
-      // Strictly greater: on a tie the earlier pipeline keeps the question.
-      if (v > best) [best, winners, winner] = [v, 1, p];
-      else if (v === best) winners++;
-      bestEM[i] = Math.max(bestEM[i]!, emCols[p]![i]!);
-    }
-    bestF1[i] = best;
-    chosen[names[winner]!]!++;
-    if (winners > 1) tied++;
+    const right = cols.flatMap((c, p) => (c[i]! >= 1 ? [p] : []));
+    best[i] = right.length > 0 ? 1 : 0;
+    if (right.length === 0) noneCorrect++;
+    else if (right.length === names.length) allCorrect++;
+    else if (right.length === 1) onlyCorrect[names[right[0]!]!]!++;
+    else severalCorrect++;
   }
-  const singles = f1Cols.map((c, p) => ({ pipeline: names[p]!, f1: mean(c) }));
-  const best = singles.reduce((x, y) => (y.f1 > x.f1 ? y : x));
-  return { questions: ids.length, f1: batch.mean(bestF1), exactMatch: batch.mean(bestEM), chosen, tied, bestSingle: { ...best, gain: 0 } };
+  const singles = cols.map((c, p) => ({ pipeline: names[p]!, accuracy: mean(c) }));
+  const top = singles.reduce((x, y) => (y.accuracy > x.accuracy ? y : x));
+  const accuracy = batch.mean(best);
+  return { questions: ids.length, accuracy, onlyCorrect, severalCorrect, allCorrect, noneCorrect, bestSingle: { ...top, gain: accuracy.mean - top.accuracy } };
 }

@@ -20,49 +20,45 @@ export const MethodSchema = z.strictObject({
   seed: z.number().int(),
   /** Confidence level of every interval, e.g. 0.95. */
   level: z.number().gt(0).lt(1),
-  /** Exact-match correctness test between pipelines. */
+  /** Paired test of headline correctness between pipelines. */
   test: z.literal('mcnemar-exact'),
   /** Significance threshold for p-values; equals 1 - level. */
   alpha: z.number().gt(0).lt(1),
 });
 
-/** Freshness intervals are over eligible (updated + new) questions; null when there are none. */
-const FreshnessCIs = {
-  eligible: z.number().int().nonnegative(),
-  staleRate: MeanCISchema.nullable(),
-  missingRate: MeanCISchema.nullable(),
-};
-
-export const CategoryStatisticsSchema = z.strictObject({
-  questions: z.number().int().nonnegative(),
-  exactMatch: MeanCISchema,
-  f1: MeanCISchema,
-  ...FreshnessCIs,
-});
+/** A registered metric's mean with its interval, over `n` eligible questions. */
+export const MetricCISchema = z.strictObject({ ...MeanCISchema.shape, n: z.number().int().positive() });
+/** Metric id (src/metrics/registry.ts) -> interval, for metrics with at least one eligible question. */
+const MetricCIs = z.record(z.string(), MetricCISchema);
 
 export const PipelineStatisticsSchema = z.strictObject({
   name: z.string(),
   questions: z.number().int().nonnegative(),
-  exactMatch: MeanCISchema.nullable(),
-  f1: MeanCISchema.nullable(),
-  /** Over questions with an answer (all but `unanswerable`); null when there are none. */
-  answerable: z.strictObject({ questions: z.number().int().nonnegative(), exactMatch: MeanCISchema.nullable(), f1: MeanCISchema.nullable() }),
-  /** Over unanswerable questions: share that abstained; null when there are none. */
-  abstentionAccuracy: MeanCISchema.nullable(),
-  ...FreshnessCIs,
-  byCategory: z.partialRecord(CategorySchema, CategoryStatisticsSchema),
+  metrics: MetricCIs,
+  byCategory: z.partialRecord(CategorySchema, z.strictObject({ questions: z.number().int().nonnegative(), metrics: MetricCIs })),
 });
 export type PipelineStatistics = z.infer<typeof PipelineStatisticsSchema>;
+
+/** b minus a on the paired questions eligible for the metric in both pipelines. */
+export const PairedDiffSchema = z.strictObject({
+  metric: z.string(),
+  questions: z.number().int().nonnegative(),
+  a: z.number().nullable(),
+  b: z.number().nullable(),
+  ...DiffCISchema.shape,
+  significant: z.boolean(),
+});
 
 export const PairwiseComparisonSchema = z.strictObject({
   a: z.string(),
   b: z.string(),
-  /** Questions answered by both pipelines (the pairs). */
-  questions: z.number().int().nonnegative(),
-  /** F1 of b minus F1 of a, with paired-bootstrap interval. */
-  f1: z.strictObject({ a: z.number(), b: z.number(), ...DiffCISchema.shape, significant: z.boolean() }),
-  exactMatch: z.strictObject({ a: z.number(), b: z.number(), diff: z.number() }),
-  /** McNemar on exact-match correctness (errors count as wrong). */
+  /** Headline accuracy (answerable questions), b − a, with paired-bootstrap interval. */
+  accuracy: PairedDiffSchema,
+  /** Strict SQuAD F1 (answerable questions), b − a. */
+  strictF1: PairedDiffSchema,
+  /** Abstention on unanswerable questions, b − a; null when there are none. */
+  abstentionAccuracy: PairedDiffSchema.nullable(),
+  /** McNemar on headline correctness over the answerable pairs (errors count as wrong). */
   mcnemar: z.strictObject({
     /** a right, b wrong (McNemar's b). */
     aOnlyCorrect: z.number().int().nonnegative(),
@@ -76,31 +72,37 @@ export type PairwiseComparison = z.infer<typeof PairwiseComparisonSchema>;
 
 export const CategoryWinnerSchema = z.strictObject({
   category: CategorySchema,
-  /** Pipeline with the highest mean F1, or null on a tie (see `tie`). */
+  /** The metric pipelines are ranked by (headline accuracy). */
+  metric: z.string(),
+  /** Pipeline with the highest value, or null on a tie (see `tie`). */
   winner: z.string().nullable(),
   /** True when the paired CI of leader minus runner-up includes 0: no pipeline is clearly best. */
   tie: z.boolean(),
   leader: z.string(),
-  leaderF1: z.number(),
+  leaderValue: z.number(),
   runnerUp: z.string().nullable(),
-  runnerUpF1: z.number().nullable(),
-  /** Leader F1 minus runner-up F1 on their common questions of this category. */
+  runnerUpValue: z.number().nullable(),
+  /** Leader minus runner-up on their common questions of this category. */
   margin: DiffCISchema.nullable(),
+  /** Share of the category's questions on which every pipeline got the same outcome (right or wrong). */
+  allAgree: z.number().min(0).max(1),
 });
 export type CategoryWinner = z.infer<typeof CategoryWinnerSchema>;
 
 export const OracleSchema = z.strictObject({
-  /** Questions answered by every pipeline (the oracle needs all of them). */
+  /** Answerable questions answered by every pipeline (the oracle needs all of them). */
   questions: z.number().int().nonnegative(),
-  /** Mean over questions of the best F1 / exact match of any pipeline: an upper bound for routing. */
-  f1: MeanCISchema,
-  exactMatch: MeanCISchema,
-  /** Questions routed to each pipeline: the best F1, ties going to the pipeline listed first. */
-  chosen: z.record(z.string(), z.number().int().nonnegative()),
-  /** How many of those were ties (several pipelines shared the best F1, including all scoring 0). */
-  tied: z.number().int().nonnegative(),
-  /** Best single pipeline by mean F1 on the same questions, and the oracle's gain over it. */
-  bestSingle: z.strictObject({ pipeline: z.string(), f1: z.number(), gain: z.number() }),
+  /** Share of questions some pipeline got right: an upper bound for any router among them. */
+  accuracy: MeanCISchema,
+  /** Questions only this pipeline got right: what routing to it would add. */
+  onlyCorrect: z.record(z.string(), z.number().int().nonnegative()),
+  /** Questions several (not all) pipelines got right: any of them would do. */
+  severalCorrect: z.number().int().nonnegative(),
+  /** Questions every pipeline got right / none did: ties, credited to no pipeline. */
+  allCorrect: z.number().int().nonnegative(),
+  noneCorrect: z.number().int().nonnegative(),
+  /** Best single pipeline by accuracy on the same questions, and the oracle's gain over it. */
+  bestSingle: z.strictObject({ pipeline: z.string(), accuracy: z.number(), gain: z.number() }),
 });
 
 export const RunStatisticsSchema = z.strictObject({
@@ -108,8 +110,9 @@ export const RunStatisticsSchema = z.strictObject({
   pipelines: z.array(PipelineStatisticsSchema),
   /** Every unordered pair of pipelines, in pipeline order. */
   comparisons: z.array(PairwiseComparisonSchema),
+  /** Answerable categories only: on unanswerable questions always abstaining would "win". */
   categoryWinners: z.array(CategoryWinnerSchema),
-  /** Null with fewer than two pipelines or no question answered by all. */
+  /** Null with fewer than two pipelines or no answerable question answered by all. */
   oracle: OracleSchema.nullable(),
 });
 export type RunStatistics = z.infer<typeof RunStatisticsSchema>;

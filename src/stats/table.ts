@@ -1,12 +1,10 @@
 /** Terminal rendering of RunStatistics. */
-import Table from 'cli-table3';
+import { terminalTable } from '../report/terminal-table.js';
 import { fmtInterval, fmtMeanCI, fmtNum, fmtP, fmtSigned } from './format.js';
+import { metric } from '../metrics/registry.js';
 import type { RunStatistics } from './schema.js';
 
-function table(head: string[]): Table.Table {
-  // No colours: output is often piped into files and CI logs.
-  return new Table({ head, style: { head: [], border: [] } });
-}
+const table = terminalTable;
 
 export function formatStatisticsTable(stats: RunStatistics): string {
   const pct = Math.round(stats.method.level * 100);
@@ -14,54 +12,61 @@ export function formatStatisticsTable(stats: RunStatistics): string {
     `Statistics (${pct}% percentile-bootstrap CIs, ${stats.method.resamples} resamples, seed ${stats.method.seed}; McNemar exact test)`,
     pipelinesTable(stats),
   ];
-  if (stats.comparisons.length > 0) sections.push('Paired comparisons (B − A on the same questions)', comparisonsTable(stats));
-  if (stats.categoryWinners.length > 0) sections.push('Best pipeline per category (by F1)', winnersTable(stats));
+  if (stats.comparisons.length > 0) sections.push('', 'Paired comparisons (B − A on the same questions)', comparisonsTable(stats));
+  if (stats.categoryWinners.length > 0) sections.push('', 'Best pipeline per answerable category (by accuracy; tie = margin CI includes 0)', winnersTable(stats));
+  if (stats.oracle) sections.push('');
   if (stats.oracle) sections.push(oracleLine(stats.oracle));
   return sections.join('\n');
 }
 
+/** Headline figures with their intervals; answerable accuracy first, abstention and hallucination apart. */
+const CI_COLUMNS = ['accuracy', 'strictF1', 'abstentionAccuracy', 'hallucinationRate'] as const;
+
 function pipelinesTable(stats: RunStatistics): string {
-  const t = table(['Pipeline', 'F1', 'Exact match', 'Stale rate', 'Missing rate']);
-  for (const p of stats.pipelines) t.push([p.name, fmtMeanCI(p.f1), fmtMeanCI(p.exactMatch), fmtMeanCI(p.staleRate), fmtMeanCI(p.missingRate)]);
+  const t = table(['Pipeline', ...CI_COLUMNS.map((id) => metric(id).label)]);
+  for (const p of stats.pipelines) t.push([p.name, ...CI_COLUMNS.map((id) => fmtMeanCI(p.metrics[id], 2))]);
   return t.toString();
 }
 
 function comparisonsTable(stats: RunStatistics): string {
-  const t = table(['A', 'B', 'ΔF1', 'CI', 'ΔEM', 'McNemar A✓B✗/A✗B✓', 'p']);
+  const t = table(['A', 'B', 'ΔAccuracy', 'CI', 'ΔF1', 'A✓B✗/A✗B✓', 'p']);
   for (const c of stats.comparisons) {
     t.push([
       c.a,
       c.b,
-      `${fmtSigned(c.f1.diff)}${c.f1.significant ? ' *' : ''}`,
-      fmtInterval(c.f1, true),
-      fmtSigned(c.exactMatch.diff),
+      `${fmtSigned(c.accuracy.diff)}${c.accuracy.significant ? ' *' : ''}`,
+      fmtInterval(c.accuracy, true),
+      `${fmtSigned(c.strictF1.diff)}${c.strictF1.significant ? ' *' : ''}`,
       `${c.mcnemar.aOnlyCorrect}/${c.mcnemar.bOnlyCorrect}`,
       `${fmtP(c.mcnemar.pValue)}${c.mcnemar.significant ? ' *' : ''}`,
     ]);
   }
-  return `${t.toString()}\n* significant at α = ${fmtNum(stats.method.alpha, 2)}`;
+  return `${t.toString()}\nAnswerable questions; * significant at α = ${fmtNum(stats.method.alpha, 2)}`;
 }
 
 function winnersTable(stats: RunStatistics): string {
-  const t = table(['Category', 'Winner', 'Leader F1', 'Runner-up F1', 'Margin CI']);
+  const t = table(['Category', 'Winner', 'Leader', 'Runner-up', 'Margin CI', 'All agree']);
   for (const w of stats.categoryWinners) {
     t.push([
       w.category,
-      w.tie ? `tie (${w.leader} ≈ ${w.runnerUp})` : w.winner!,
-      `${w.leader} ${fmtNum(w.leaderF1)}`,
-      w.runnerUp ? `${w.runnerUp} ${fmtNum(w.runnerUpF1)}` : '–',
-      fmtInterval(w.margin, true),
+      w.tie ? 'tie' : w.winner!,
+      `${w.leader} ${fmtNum(w.leaderValue, 2)}`,
+      w.runnerUp ? `${w.runnerUp} ${fmtNum(w.runnerUpValue, 2)}` : '–',
+      fmtInterval(w.margin, true, 2),
+      `${Math.round(100 * w.allAgree)}%`,
     ]);
   }
   return t.toString();
 }
 
 function oracleLine(o: NonNullable<RunStatistics['oracle']>): string {
-  const chosen = Object.entries(o.chosen)
+  const only = Object.entries(o.onlyCorrect)
     .map(([name, n]) => `${name} ${n}`)
     .join(', ');
   return [
-    `Oracle router (best pipeline per question, ${o.questions} questions): F1 ${fmtMeanCI(o.f1)}, EM ${fmtMeanCI(o.exactMatch)}`,
-    `  ${fmtSigned(o.bestSingle.gain)} F1 over the best single pipeline (${o.bestSingle.pipeline} ${fmtNum(o.bestSingle.f1)}); routed: ${chosen} (${o.tied} ties, sent to the first listed)`,
+    `Oracle router (a right pipeline for each of ${o.questions} answerable questions):`,
+    `  accuracy ${fmtMeanCI(o.accuracy)}, ${fmtSigned(o.bestSingle.gain)} over the best single pipeline (${o.bestSingle.pipeline} ${fmtNum(o.bestSingle.accuracy)})`,
+    `  only one pipeline right: ${only}`,
+    `  several right: ${o.severalCorrect}, all right: ${o.allCorrect}, none right: ${o.noneCorrect}`,
   ].join('\n');
 }

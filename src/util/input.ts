@@ -2,10 +2,15 @@ import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 
-/** Reads a file, turning "not found" into an InputError that names it. */
+/** Drops a leading UTF-8 byte order mark (editors on Windows add one; JSON.parse rejects it). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads a file (a leading UTF-8 BOM is dropped), turning "not found" into an InputError that names it. */
 export async function readInputFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return stripBom(await readFile(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, { file: path });
@@ -22,10 +27,10 @@ export function describeZodError(err: z.ZodError): { field?: string; message: st
   return { field, message };
 }
 
-/** Parses JSON read from `file`; malformed -> InputError naming the file. */
+/** Parses JSON read from `file` (a leading BOM is accepted); malformed -> InputError naming the file. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(stripBom(text)) as unknown;
   } catch (e) {
     throw new InputError(`malformed JSON (${(e as Error).message})`, { file });
   }

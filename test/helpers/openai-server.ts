@@ -50,6 +50,8 @@ export interface PromptInfo {
   system?: string;
   user: string;
   model: string;
+  /** The request's `response_format` (chat) or `text.format` (responses), when it sent one. */
+  responseFormat?: unknown;
 }
 
 export interface ServerOptions {
@@ -57,6 +59,10 @@ export interface ServerOptions {
   answer?: (prompt: PromptInfo) => string;
   /** Token counts to report; default: words in system + user, words in the answer. */
   usage?: (prompt: PromptInfo, answer: string) => { input: number; output: number };
+  /** Report no token usage at all for this request (a server that sends none). Default: never. */
+  omitUsage?: (prompt: PromptInfo) => boolean;
+  /** Chat finish reason to report instead of stop/length (e.g. 'content_filter'). */
+  finishReason?: (prompt: PromptInfo) => string | undefined;
   /** Pause between SSE events, so time to first token is measurable. Default 0. */
   chunkDelayMs?: number;
   /** Dimension of /v1/embeddings vectors. Default 8. */
@@ -172,8 +178,8 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
     const { text, truncated, usage } = complete(prompt, b.max_tokens ?? b.max_completion_tokens);
     const id = `chatcmpl-${shortHash(text + prompt.user)}`;
     const created = Math.floor(Date.now() / 1000);
-    const finish = truncated ? 'length' : 'stop';
-    const usageJson = { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
+    const finish = opts.finishReason?.(prompt) ?? (truncated ? 'length' : 'stop');
+    const usageJson = opts.omitUsage?.(prompt) ? undefined : { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
 
     if (b.stream !== true) {
       return sendBody(res, mode, {
@@ -192,7 +198,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
       JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] }),
     ];
     const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    if (includeUsage) events.push(JSON.stringify({ ...base, choices: [], usage: usageJson }));
+    if (includeUsage && usageJson) events.push(JSON.stringify({ ...base, choices: [], usage: usageJson }));
     events.push('[DONE]');
     return sendSse(res, mode, events.map((data) => ({ data })));
   }
@@ -203,7 +209,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
     const id = `resp_${shortHash(text + prompt.user)}`;
     const msgId = `msg_${shortHash(id)}`;
     const created_at = Math.floor(Date.now() / 1000);
-    const usageJson = {
+    const usageJson = opts.omitUsage?.(prompt) ? null : {
       input_tokens: usage.input,
       input_tokens_details: { cached_tokens: 0 },
       output_tokens: usage.output,
@@ -349,13 +355,17 @@ function contentText(content: unknown): string {
 
 function chatPrompt(b: Record<string, unknown>): PromptInfo {
   const messages = Array.isArray(b.messages) ? (b.messages as { role?: string; content?: unknown }[]) : [];
-  return fromMessages(messages, String(b.model ?? ''));
+  const p = fromMessages(messages, String(b.model ?? ''));
+  if (b.response_format !== undefined) p.responseFormat = b.response_format;
+  return p;
 }
 
 function responsesPrompt(b: Record<string, unknown>): PromptInfo {
   const input = typeof b.input === 'string' ? [{ role: 'user', content: b.input }] : Array.isArray(b.input) ? (b.input as { role?: string; content?: unknown }[]) : [];
   const p = fromMessages(input, String(b.model ?? ''));
   if (typeof b.instructions === 'string') p.system = [b.instructions, p.system].filter(Boolean).join('\n');
+  const format = (b.text as { format?: unknown } | undefined)?.format;
+  if (format !== undefined) p.responseFormat = format;
   return p;
 }
 

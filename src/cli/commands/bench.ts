@@ -62,7 +62,7 @@ export function registerBench(program: Command): void {
           signal: controller.signal,
           onRunId: (id) => (runId = id),
         });
-        process.stdout.write(`${formatSummaryTable(result)}\n${formatCategoryTable(result)}\n${formatStatisticsTable(result.statistics)}\n${formatNotes(result)}\n`);
+        process.stdout.write(`${[formatSummaryTable(result), formatCategoryTable(result), formatStatisticsTable(result.statistics), formatNotes(result)].join('\n\n')}\n`);
         process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);

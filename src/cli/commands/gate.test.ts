@@ -26,7 +26,8 @@ beforeAll(async () => {
   files.same = await write('same.json', makeRun({ id: 'same', questions, pipelines }));
   files.worse = await write('worse.json', makeRun({ id: 'worse', questions, pipelines: { ...pipelines, rag: withChanges(pipelines.rag, (_q, i, o) => (o.correct && i % 3 === 0 ? { correct: false } : undefined)) } }));
   files.otherDataset = await write('other.json', makeRun({ id: 'other', datasetHash: 'different', questions, pipelines }));
-  files.config = await write('config.json', { gate: { thresholds: { pipelines: { rag: { maxF1Drop: 0.9, maxExactMatchDrop: 0.9, maxStaleRise: 0.9, maxMissingRise: 0.9 } } } } });
+  const loose = Object.fromEntries(['maxAccuracyDrop', 'maxF1Drop', 'maxExactMatchDrop', 'maxAbstentionDrop', 'maxHallucinationRise', 'maxStaleRise', 'maxMissingRise'].map((t) => [t, 0.9]));
+  files.config = await write('config.json', { gate: { thresholds: { pipelines: { rag: loose } } } });
 });
 
 afterAll(async () => {
@@ -63,7 +64,8 @@ describe('ragvft gate (in-process)', () => {
   it('passes an unchanged rerun (exit 0)', async () => {
     const { out, code } = await run('gate', '--baseline', files.base, '--current', files.same);
     expect(code).toBe(0);
-    expect(out).toMatch(/PASSED \(14 checks, 0 failed/);
+    // 2 pipelines × 10 thresholds.
+    expect(out).toMatch(/PASSED \(20 checks, 0 failed/);
   });
 
   it('fails a planted regression (exit 1), writes JUnit and appends to the job summary', async () => {
@@ -74,17 +76,20 @@ describe('ragvft gate (in-process)', () => {
     const { out, code } = await run('gate', '--baseline', files.base, '--current', files.worse, '--junit', junit, '--format', 'md');
     expect(code).toBe(1);
     expect(out).toMatch(/^## ragvft gate: ❌ FAILED/);
-    expect(out).toMatch(/- rag: F1 dropped by 0\.\d{3}, more than the allowed 0\.020/);
+    expect(out).toMatch(/- rag: accuracy dropped by 0\.\d{3}, more than the allowed 0\.020/);
+    expect(out).toMatch(/- rag: strict F1 dropped by 0\.\d{3}, more than the allowed 0\.020/i);
+    expect(out).not.toMatch(/- closed-book:/);
     const xml = await readFile(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(14);
-    expect(xml).toContain('<failure message="rag: F1 dropped by');
+    expect(xml.match(/<testcase /g)).toHaveLength(20);
+    expect(xml).toContain('<failure message="rag: accuracy dropped by');
     const md = await readFile(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## ragvft gate: ❌ FAILED')).toBe(true);
   });
 
   it('reads thresholds through loadGateConfig (--config)', async () => {
-    const { code } = await run('gate', '--baseline', files.base, '--current', files.worse, '--config', files.config);
+    const { out, code } = await run('gate', '--baseline', files.base, '--current', files.worse, '--config', files.config);
     expect(code).toBe(0);
+    expect(out).toMatch(/PASSED \(20 checks, 0 failed/);
   });
 
   it('throws InputError for incomparable runs and notes it in the job summary', async () => {
@@ -105,7 +110,8 @@ describe('ragvft compare (in-process)', () => {
     expect((await run('compare', files.base, files.worse)).out).toContain('Pipeline rag: 200 questions');
     expect((await run('compare', files.base, files.worse, '--format', 'md')).out).toMatch(/^## ragvft compare/);
     const json = JSON.parse((await run('compare', files.base, files.worse, '--format', 'json')).out);
-    expect(json.version).toBe('1.0');
+    expect(json.version).toBe('2.0');
+    expect(json.pipelines.find((p: { pipeline: string }) => p.pipeline === 'rag').metrics.accuracy.questions).toBe(170);
     expect(json.a.label).toBe(files.base);
   });
 

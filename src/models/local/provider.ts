@@ -45,13 +45,16 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LocalProvi
 
   return {
     languageModel(id: string): LanguageModelV3 {
-      if (id === READER_MODEL_ID) return new LocalLanguageModel(id, async (p) => answerWithReader(p));
+      if (id === READER_MODEL_ID) return new LocalLanguageModel(id, async () => answerWithReader);
       const dir = finetunes[id];
       if (dir === undefined) {
         const known = [READER_MODEL_ID, ...Object.keys(finetunes)].map((k) => `"${k}"`).join(', ');
         throw new Error(`unknown local model "${id}"; known local models: ${known}`);
       }
-      return new LocalLanguageModel(id, async (p) => answerWithMemory(p, await memory(id, dir)));
+      return new LocalLanguageModel(id, async () => {
+        const m = await memory(id, dir);
+        return (p) => answerWithMemory(p, m);
+      });
     },
   };
 }
@@ -61,6 +64,8 @@ interface Output {
   usage: LanguageModelV3Usage;
   finishReason: LanguageModelV3GenerateResult['finishReason'];
   responseId: string;
+  /** CPU milliseconds of the answer's computation (user + system). */
+  cpuMs: number;
 }
 
 class LocalLanguageModel implements LanguageModelV3 {
@@ -70,13 +75,19 @@ class LocalLanguageModel implements LanguageModelV3 {
 
   constructor(
     readonly modelId: string,
-    private readonly answer: (p: ParsedPrompt) => Promise<LocalAnswer>,
+    /** Resolves (loading weights once) to the synchronous answer function. */
+    private readonly load: () => Promise<(p: ParsedPrompt) => LocalAnswer>,
   ) {}
 
   private async run(options: LanguageModelV3CallOptions): Promise<Output> {
     options.abortSignal?.throwIfAborted();
+    const answer = await this.load();
+    // The computation is synchronous, so process CPU time around it is this call's alone: other
+    // calls in flight cannot run in between (wall time would also count their turns).
+    const cpu0 = process.cpuUsage();
     const input = promptText(options.prompt);
-    const { text: full } = await this.answer(parseUserPrompt(lastUserText(options.prompt)));
+    const { text: full } = answer(parseUserPrompt(lastUserText(options.prompt)));
+    const cpu = process.cpuUsage(cpu0);
     options.abortSignal?.throwIfAborted();
 
     let text = full;
@@ -97,6 +108,7 @@ class LocalLanguageModel implements LanguageModelV3 {
       },
       // Deterministic id: same model and prompt, same id.
       responseId: `local-${sha256(`${this.modelId}\n${input}`).slice(0, 24)}`,
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   }
 
@@ -107,6 +119,7 @@ class LocalLanguageModel implements LanguageModelV3 {
       finishReason: out.finishReason,
       usage: out.usage,
       response: { id: out.responseId, modelId: this.modelId, timestamp: new Date() },
+      providerMetadata: { ragvft: { cpuMs: out.cpuMs } },
       warnings: [],
     };
   }
@@ -121,7 +134,7 @@ class LocalLanguageModel implements LanguageModelV3 {
       // One delta per word, each with its trailing whitespace, so the deltas join to the answer.
       ...(out.text.match(/\S+\s*|\s+/g) ?? []).map((delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: '0', delta })),
       { type: 'text-end', id: '0' },
-      { type: 'finish', usage: out.usage, finishReason: out.finishReason },
+      { type: 'finish', usage: out.usage, finishReason: out.finishReason, providerMetadata: { ragvft: { cpuMs: out.cpuMs } } },
     ];
     let next = 0;
     let onAbort: (() => void) | undefined;

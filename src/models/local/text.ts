@@ -149,13 +149,6 @@ export function concept(stemmed: string): string {
   return SYNONYM_OF.get(stemmed) ?? stemmed;
 }
 
-/** Content concepts of a text, in order, deduplicated. */
-export function contentConcepts(text: string): string[] {
-  const seen = new Set<string>();
-  for (const t of tokenize(text)) if (t.word && !t.stop) seen.add(concept(t.stem));
-  return [...seen];
-}
-
 const ABBREVIATIONS = new Set(
   'mr mrs ms dr prof st mt ft jr sr inc ltd co corp no vs etc e.g i.e gen gov sen rep col lt sgt capt approx est dept univ'.split(' '),
 );

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -77,6 +77,26 @@ describe('ensureLocalEmbeddingModel', () => {
   it('reuses a finished folder', async () => {
     const again = await ensureLocalEmbeddingModel({ texts, dim: DIM, localModelPath: root, seed: 7 });
     expect(again).toEqual({ ...model, built: false });
+  });
+
+  it('rebuilds a folder whose manifest is corrupt or invalid instead of trusting it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-embedding-corrupt-'));
+    try {
+      const small = texts.slice(0, 12);
+      const first = await ensureLocalEmbeddingModel({ texts: small, dim: 16, localModelPath: dir, seed: 3 });
+      expect(first.built).toBe(true);
+      const manifestPath = join(first.dir, 'ragvft-model.json');
+      const good = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+      for (const bad of ['{"algorithm": "ppmi-svd+idf-', JSON.stringify({ ...good, dim: '16' }), JSON.stringify({ ...good, tuning: null })]) {
+        writeFileSync(manifestPath, bad);
+        const again = await ensureLocalEmbeddingModel({ texts: small, dim: 16, localModelPath: dir, seed: 3 });
+        expect(again).toEqual({ ...first, built: true });
+        expect(JSON.parse(readFileSync(manifestPath, 'utf8'))).toMatchObject({ ...good, buildSeconds: expect.any(Number) });
+      }
+      expect((await ensureLocalEmbeddingModel({ texts: small, dim: 16, localModelPath: dir, seed: 3 })).built).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a different model for different texts, dim or seed', async () => {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
 import { sha256 } from '../../util/hash.js';
 import { gatherModelBytes } from './onnx.js';
 import { DEFAULT_TUNING, type Tuning, trainStaticEmbeddings } from './static-embeddings.js';
@@ -55,6 +56,28 @@ export interface LocalModelManifest {
   buildSeconds: number;
 }
 
+const count = z.number().int().nonnegative();
+export const LocalModelManifestSchema = z.strictObject({
+  algorithm: z.string(),
+  algorithmVersion: z.number().int(),
+  modelId: z.string().min(1),
+  dim: z.number().int().positive(),
+  semanticDims: count,
+  vocabSize: z.number().int().positive(),
+  textCount: count,
+  textsHash: z.string().min(1),
+  seed: z.number().int(),
+  tuning: z.strictObject({
+    window: z.number().int().positive(),
+    cdsAlpha: z.number(),
+    semanticDimShare: z.number(),
+    semanticWeight: z.number(),
+    center: z.boolean(),
+    powerIterations: count,
+  }),
+  buildSeconds: z.number().nonnegative(),
+}) satisfies z.ZodType<LocalModelManifest>;
+
 /** Length-prefixed, so ["ab","c"] and ["a","bc"] hash differently. */
 export function hashTexts(texts: readonly string[]): string {
   const h = createHash('sha256');
@@ -66,12 +89,16 @@ function modelHash(textsHash: string, dim: number, seed: number): string {
   return sha256(JSON.stringify({ algorithm: LOCAL_MODEL_ALGORITHM, version: LOCAL_MODEL_VERSION, tuning: DEFAULT_TUNING, dim, seed, textsHash }));
 }
 
+/** The folder's manifest; undefined when missing, unreadable or not a valid manifest (then the folder is rebuilt). */
 async function readManifest(dir: string): Promise<LocalModelManifest | undefined> {
+  let json: unknown;
   try {
-    return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as LocalModelManifest;
+    json = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8'));
   } catch {
     return undefined;
   }
+  const parsed = LocalModelManifestSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A finished folder for exactly these inputs (renamed into place, so complete if present). */

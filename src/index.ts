@@ -1,0 +1,29 @@
+/**
+ * The public API of ragvft (`import { defineConfig } from 'ragvft'`). The package runs TypeScript
+ * through tsx without a build, so `exports` points here directly.
+ *
+ * scorer and metric registries are exported here
+ */
+import { fileURLToPath } from 'node:url';
+
+// Config files: `export default defineConfig({...})`.
+export {
+  CONFIG_SCHEMA_VERSION,
+  ConfigSchema,
+  defineConfig,
+  type Config,
+  type ConfigInput,
+  type FinetuneConfig,
+  type PipelineConfig,
+  type Price,
+  type ProviderConfig,
+} from './config/schema.js';
+
+// Result files (`results/<runId>.json`): the zod schema, its types and version.
+export { RESULT_SCHEMA_VERSION, ResultSchema, type ResultRecord, type RunResult } from './results/schema.js';
+
+/**
+ * Absolute path of the result JSON Schema (for consumers outside TypeScript); also importable
+ * as `ragvft/result.schema.json`.
+ */
+export const RESULT_JSON_SCHEMA_PATH: string = fileURLToPath(new URL('./results/result.schema.json', import.meta.url));
