@@ -1,8 +1,6 @@
 /**
  * The public API of ragvft (`import { defineConfig } from 'ragvft'`). The package runs TypeScript
  * through tsx without a build, so `exports` points here directly.
- *
- * scorer and metric registries are exported here
  */
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +25,10 @@ export { RESULT_SCHEMA_VERSION, ResultSchema, type ResultRecord, type RunResult 
  * as `ragvft/result.schema.json`.
  */
 export const RESULT_JSON_SCHEMA_PATH: string = fileURLToPath(new URL('./results/result.schema.json', import.meta.url));
+
+// Scoring one answer: the strict (SQuAD) and lenient scorers, the refusal detector, freshness labels.
+export * from './scoring/index.js';
+export { createJudge, JudgeConfigSchema, type Judge, type JudgeConfig, type JudgeInput, type JudgeOutcome } from './scoring/judge/index.js';
+
+// The metric registry: every per-question figure, its eligibility, direction and aggregation.
+export { aggregate, aggregateAll, GATED_METRICS, HEADLINE_METRIC, metric, METRIC_IDS, METRICS, type MetricDef, type MetricId, type MetricValue } from './metrics/registry.js';

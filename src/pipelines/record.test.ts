@@ -1,0 +1,99 @@
+/** Regression tests for how one raw answer becomes a scored record (toRecord). */
+import { APICallError } from '@ai-sdk/provider';
+import { describe, expect, it } from 'vitest';
+import type { Question } from '../dataset/schema.js';
+import type { JudgeScore } from '../results/schema.js';
+import { createAbstentionDetector } from '../scoring/abstention.js';
+import { type ScoringContext, toRecord } from './run.js';
+import type { Answer } from './types.js';
+
+const lenient: ScoringContext = { primary: 'lenient', isAbstention: createAbstentionDetector() };
+const price = { input: 1, output: 2 };
+
+const updated: Question = { id: 'u1', question: 'Who is the mayor of Orsk?', answers: ['Osric Vell'], staleAnswers: ['Mira Tull'], asOf: '2031-06-01', category: 'updated', sourceDocIds: ['d2'] };
+const fresh: Question = { id: 'n1', question: 'What did the dam cost?', answers: ['$95 million'], asOf: '2031-06-01', category: 'new', sourceDocIds: ['d3'] };
+const unanswerable: Question = { id: 'x1', question: 'What is the population of Dunmere?', answers: [], asOf: '2031-06-01', category: 'unanswerable', sourceDocIds: [] };
+
+function answer(over: Partial<Answer>): Answer {
+  return {
+    text: 'x',
+    retrievedDocIds: null,
+    latencyMs: { total: 10, embed: null, search: null, generate: 9, firstToken: null },
+    tokens: { input: 1000, output: 500 },
+    finishReason: 'stop',
+    responseModelId: 'served-model',
+    cpuMs: null,
+    cached: false,
+    error: null,
+    ...over,
+  };
+}
+
+const serverError = new APICallError({ message: 'boom', url: 'http://127.0.0.1/v1', requestBodyValues: {}, statusCode: 500 });
+
+describe('toRecord', () => {
+  it('a chat-style sentence with the current answer is correct and current; strict EM stays the official 0', () => {
+    const r = toRecord(updated, 'rag', answer({ text: 'The mayor of Orsk is Osric Vell.' }), price, lenient);
+    expect(r).toMatchObject({ correct: true, freshness: 'current', hallucinated: false, abstained: false, responseModelId: 'served-model', finishReason: 'stop' });
+    expect(r.scores.strict.exactMatch).toBe(0);
+  });
+
+  it('a stale answer phrased as a sentence is stale, not missing', () => {
+    expect(toRecord(updated, 'ft', answer({ text: 'Mira Tull is the mayor.' }), price, lenient)).toMatchObject({ correct: false, freshness: 'stale', hallucinated: true });
+  });
+
+  it('a wrong answer sharing a unit word with the gold is wrong, never current', () => {
+    expect(toRecord(fresh, 'rag', answer({ text: '$42 million' }), price, lenient)).toMatchObject({ correct: false, freshness: 'wrong' });
+  });
+
+  it('a refusal is an abstention: missing on post-cutoff questions, correct on unanswerable ones', () => {
+    const refusal = answer({ text: "I'm sorry, but the context does not provide this information." });
+    expect(toRecord(fresh, 'rag', refusal, price, lenient)).toMatchObject({ abstained: true, correct: false, freshness: 'missing', hallucinated: false });
+    expect(toRecord(unanswerable, 'rag', refusal, price, lenient)).toMatchObject({ abstained: true, correct: true, hallucinated: false });
+    expect(toRecord(unanswerable, 'rag', answer({ text: 'About 4,000 people.' }), price, lenient)).toMatchObject({ abstained: false, correct: false, hallucinated: true });
+  });
+
+  it('empty output is an error of kind empty, never a (correct) abstention', () => {
+    const r = toRecord(unanswerable, 'rag', answer({ text: '   ', finishReason: 'length' }), price, lenient);
+    expect(r).toMatchObject({ abstained: false, correct: false, hallucinated: false, answer: null });
+    expect(r.error).toMatchObject({ kind: 'empty' });
+    expect(r.error!.message).toMatch(/no text, finish reason length/);
+    // It was billed: tokens were used.
+    expect(r.costUsd).toBeCloseTo(0.002, 12);
+  });
+
+  it('a failed call on an updated question is freshness "error", not missing', () => {
+    const r = toRecord(updated, 'rag', answer({ text: null, tokens: null, finishReason: null, error: serverError }), price, lenient);
+    expect(r).toMatchObject({ freshness: 'error', correct: false, abstained: false, hallucinated: false, tokens: null });
+    expect(r.error).toMatchObject({ kind: 'server' });
+  });
+
+  it('cost: unknown price is null for failed and answered records alike; missing usage is null, not 0', () => {
+    const failed = answer({ text: null, tokens: null, error: serverError });
+    expect(toRecord(updated, 'rag', failed, null, lenient).costUsd).toBeNull();
+    expect(toRecord(updated, 'rag', answer({ text: 'Osric Vell' }), null, lenient).costUsd).toBeNull();
+    // Known price: a failed call without usage was not billed; an answer without usage is unknown.
+    expect(toRecord(updated, 'rag', failed, price, lenient).costUsd).toBe(0);
+    const noUsage = toRecord(updated, 'rag', answer({ text: 'Osric Vell', tokens: null }), price, lenient);
+    expect(noUsage).toMatchObject({ tokens: null, costUsd: null });
+    expect(toRecord(updated, 'rag', answer({ text: 'Osric Vell' }), price, lenient).costUsd).toBeCloseTo(0.002, 12);
+  });
+
+  it('the primary scorer decides `correct`; the others are recorded beside it', () => {
+    const sentence = answer({ text: 'The mayor is Osric Vell.' });
+    const strict = toRecord(updated, 'rag', sentence, price, { ...lenient, primary: 'strict' });
+    expect(strict).toMatchObject({ correct: false, freshness: 'wrong', scores: { lenient: { correct: true } } });
+    const judged: JudgeScore = { verdict: 'incorrect', correct: false, matchesStale: false, tokens: { input: 5, output: 1 }, costUsd: 0.1, cached: false, error: null };
+    const byJudge = toRecord(updated, 'rag', sentence, price, { ...lenient, primary: 'judge' }, judged);
+    expect(byJudge).toMatchObject({ correct: false, scores: { judge: judged, lenient: { correct: true } } });
+    // A judge error is never a pass.
+    const broken = toRecord(updated, 'rag', sentence, price, { ...lenient, primary: 'judge' }, { ...judged, verdict: null, correct: null, error: 'judge-unparseable: x' });
+    expect(broken.correct).toBe(false);
+  });
+
+  it('config abstention patterns extend the built-in list', () => {
+    const custom: ScoringContext = { primary: 'lenient', isAbstention: createAbstentionDetector(['^pass$']) };
+    expect(toRecord(unanswerable, 'rag', answer({ text: 'Pass.' }), price, custom)).toMatchObject({ abstained: true, correct: true });
+    expect(toRecord(unanswerable, 'rag', answer({ text: 'Pass.' }), price, lenient)).toMatchObject({ abstained: false, hallucinated: true });
+  });
+});
