@@ -74,7 +74,8 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
       firstToken: round3(a.latencyMs.firstToken),
     },
     tokens: a.tokens,
-    costUsd: callCost(price, a.tokens, failed),
+    // Empty output came from a completed (billed) call: only a call that raised is unbilled.
+    costUsd: callCost(price, a.tokens, raw.error !== null && raw.error !== undefined),
     cpuMs: round3(a.cpuMs),
     cached: a.cached,
     retrievedDocIds: a.retrievedDocIds,

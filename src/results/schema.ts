@@ -68,7 +68,7 @@ export const RecordSchema = z.strictObject({
   /** An answer that is neither correct nor an abstention (and not an error). */
   hallucinated: z.boolean(),
   freshness: FreshnessSchema.nullable(),
-  /** The finish reason the model reported (`stop`, `length` = truncated, ...); null for a failed call. */
+  /** The finish reason the model reported (`stop`, `length` = truncated, ...); null when the call raised. */
   finishReason: z.string().nullable(),
   /** The model id the server says answered (may differ from the configured one). */
   responseModelId: z.string().nullable(),

@@ -190,15 +190,28 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
 /** Share of truncated answers above which a run warns: answers cut by the token limit score as wrong. */
 const TRUNCATION_WARN = 0.05;
 
-/** One warning per provider whose server sent no usage, and per pipeline with many truncated answers. */
+/** Calls that completed (answered, or answered with no text): what usage and finish reasons are about. */
+const completed = (r: ResultRecord) => r.error === null || r.error.kind === 'empty';
+
+/** One warning per provider whose server sent no usage, and one per pipeline with many truncated answers. */
 function warnAboutAnswers(records: readonly ResultRecord[], pipelines: { name: string; modelRef: string }[], providerType: (ref: string) => string, warn: (m: string) => void): void {
+  const byName = new Map(pipelines.map((p) => [p.name, p.modelRef]));
+  const noUsage = new Map<string, { count: number; refs: Set<string> }>();
+  for (const r of records) {
+    const ref = byName.get(r.pipeline);
+    if (!ref || r.tokens !== null || !completed(r)) continue;
+    const provider = splitModelRef(ref).provider;
+    const entry = noUsage.get(provider) ?? { count: 0, refs: new Set<string>() };
+    entry.count++;
+    entry.refs.add(ref);
+    noUsage.set(provider, entry);
+  }
+  for (const [provider, { count, refs }] of noUsage) {
+    const hint = [...refs].some((ref) => providerType(ref) === 'openai-compatible') ? ' (the server must stream usage: stream_options.include_usage, which includeUsage asks for)' : '';
+    warn(`${provider}: ${count} answer(s) of ${[...refs].join(', ')} came without token usage, so their tokens and cost are null${hint}`);
+  }
   for (const p of pipelines) {
-    const mine = records.filter((r) => r.pipeline === p.name && !r.error);
-    const noUsage = mine.filter((r) => r.tokens === null).length;
-    if (noUsage > 0) {
-      const hint = providerType(p.modelRef) === 'openai-compatible' ? ' (the server must stream usage: stream_options.include_usage, which includeUsage asks for)' : '';
-      warn(`${splitModelRef(p.modelRef).provider}: ${noUsage} answer(s) of ${p.modelRef} came without token usage, so their tokens and cost are null${hint}`);
-    }
+    const mine = records.filter((r) => r.pipeline === p.name && completed(r));
     const cut = mine.filter((r) => r.finishReason === 'length').length;
     if (mine.length > 0 && cut / mine.length > TRUNCATION_WARN) {
       warn(`${p.name}: ${cut} of ${mine.length} answers hit the output-token limit (finish reason "length"); raise generation.maxOutputTokens`);

@@ -5,7 +5,7 @@
  *
  * Why keep it verbatim: it is the number everyone else reports, so it must stay comparable with
  * published results even though it is unfair to sentence-style chat answers (see lenient.ts).
- * This is a byte-for-byte copy of src/metrics/squad.ts (minus isAbstention, see abstention.ts).
+ * (It replaced src/metrics/squad.ts in result schema 2.0; its outputs are pinned in strict.test.ts.)
  */
 
 // Python's string.punctuation, which the official script removes.
