@@ -55,6 +55,14 @@ describe('compareRuns: comparability', () => {
     expect(c.forced).toBe(false);
   });
 
+  it('refuses a run whose pipeline lacks records (a partial run) unless --force', () => {
+    const half = { ...regressed, records: regressed.records.filter((r) => r.pipeline !== 'rag' || Number(r.questionId.slice(1)) % 2 === 0) };
+    expectInputError(() => compareRuns(baseline, half), /pipeline rag lacks records for 100 of the 200 questions in b/);
+    const forced = compareRuns(baseline, half, { force: true });
+    expect(forced.forced).toBe(true);
+    expect(forced.pipelines.find((p) => p.pipeline === 'rag')!.questions).toBe(100);
+  });
+
   it('refuses runs scored by different primary scorers unless --force', () => {
     const judged = { ...regressed, run: { ...regressed.run, scoring: { primary: 'strict' as const, judge: null } } };
     expectInputError(() => compareRuns(baseline, judged), /primary scorers differ \(lenient in a, strict in b\)/);

@@ -121,7 +121,7 @@ export function compareRuns(a: RunResult, b: RunResult, opts: CompareOptions = {
   const common = [...idsA].filter((id) => idsB.has(id));
   const onlyA = [...idsA].filter((id) => !idsB.has(id)).sort();
   const onlyB = [...idsB].filter((id) => !idsA.has(id)).sort();
-  const problems = comparabilityProblems(refA, refB, onlyA, onlyB);
+  const problems = [...comparabilityProblems(refA, refB, onlyA, onlyB), ...incompletePipelines(a, refA, b, refB, common)];
   if (problems.length > 0 && !opts.force) {
     throw new InputError(`runs are not comparable: ${problems.join('; ')}. Use --force to compare the ${common.length} common questions only.`);
   }
@@ -184,6 +184,29 @@ function checkSchemaVersions(a: RunRef, b: RunRef, notes: string[]): void {
     }
   }
   if (a.schemaVersion !== b.schemaVersion) notes.push(`Result schema versions differ (${a.schemaVersion} vs ${b.schemaVersion}); compatible minor versions.`);
+}
+
+/**
+ * A pipeline run in both whose records do not cover the common questions (an interrupted or
+ * partial run): its figures would be computed on a different, smaller question set.
+ */
+function incompletePipelines(a: RunResult, refA: RunRef, b: RunResult, refB: RunRef, common: readonly string[]): string[] {
+  const has = (r: RunResult) => {
+    const out = new Map<string, Set<string>>();
+    for (const rec of r.records) out.set(rec.pipeline, (out.get(rec.pipeline) ?? new Set()).add(rec.questionId));
+    return out;
+  };
+  const inA = has(a);
+  const inB = has(b);
+  const problems: string[] = [];
+  for (const p of a.pipelines) {
+    if (!b.pipelines.some((q) => q.name === p.name)) continue;
+    for (const [ref, recs] of [[refA, inA.get(p.name)], [refB, inB.get(p.name)]] as const) {
+      const missing = common.filter((id) => !recs?.has(id)).length;
+      if (missing > 0) problems.push(`pipeline ${p.name} lacks records for ${missing} of the ${common.length} questions in ${ref.label}`);
+    }
+  }
+  return problems;
 }
 
 function questionIds(r: RunResult): Set<string> {
