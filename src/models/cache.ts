@@ -25,7 +25,7 @@ import type {
 import { wrapLanguageModel } from 'ai';
 import { writeFileAtomic } from '../util/fs.js';
 import { sha256, stableStringify } from '../util/hash.js';
-import { redactSecrets } from '../util/redact.js';
+import { redactDeep } from '../util/redact.js';
 
 /** Bump when the key material or entry format changes: old entries then simply miss. */
 const CACHE_FORMAT = 1;
@@ -111,7 +111,7 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
     };
     try {
       // Redaction is belt and braces: nothing secret is put in an entry in the first place.
-      await writeFileAtomic(entryPath(opts.dir, key), `${redactSecrets(JSON.stringify(entry))}\n`);
+      await writeFileAtomic(entryPath(opts.dir, key), `${JSON.stringify(redactDeep(entry))}\n`);
     } catch (err) {
       opts.onWriteError?.(err);
     }

@@ -18,7 +18,7 @@ import { recordKey } from '../pipelines/run.js';
 import { RecordSchema, type ResultRecord } from '../results/schema.js';
 import { InputError } from '../util/errors.js';
 import { describeZodError, parseJsonText } from '../util/input.js';
-import { redactSecrets } from '../util/redact.js';
+import { redactDeep } from '../util/redact.js';
 
 export const JOURNAL_FORMAT = 1;
 
@@ -131,12 +131,13 @@ function openAppender(dir: string, meta: JournalMeta, existing: ResultRecord[], 
       if (fd === null) throw new Error(`journal ${dir} is closed`);
       const key = recordKey(record.questionId, record.pipeline);
       if (done.has(key)) return false;
-      // Records hold redacted messages already; this guards against a secret reaching disk anyway.
-      const line = Buffer.from(`${redactSecrets(JSON.stringify(record))}\n`);
-      writeFully(fd, line);
+      // Redacted before it is written or kept: the in-memory records become the result file, and
+      // a server may echo a key or header into an answer.
+      const safe = redactDeep(record);
+      writeFully(fd, Buffer.from(`${JSON.stringify(safe)}\n`));
       if (fsync) fsyncSync(fd);
       done.add(key);
-      records.push(record);
+      records.push(safe);
       return true;
     },
     close() {

@@ -52,6 +52,8 @@ export interface PromptInfo {
   model: string;
   /** The request's `response_format` (chat) or `text.format` (responses), when it sent one. */
   responseFormat?: unknown;
+  /** The request's headers (for servers that echo them, as some do in errors and answers). */
+  headers?: IncomingHttpHeaders;
 }
 
 export interface ServerOptions {
@@ -149,9 +151,9 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
 
     switch (rec.path) {
       case '/v1/chat/completions':
-        return chatCompletions(b, res, { cut, malformed });
+        return chatCompletions(b, res, { cut, malformed }, req.headers);
       case '/v1/responses':
-        return responses(b, res, { cut, malformed });
+        return responses(b, res, { cut, malformed }, req.headers);
       case '/v1/embeddings':
         return embeddings(b, res, { cut, malformed });
       default:
@@ -173,8 +175,8 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
     return { text, truncated, usage: u };
   }
 
-  async function chatCompletions(b: Record<string, unknown>, res: ServerResponse, mode: Mode) {
-    const prompt = chatPrompt(b);
+  async function chatCompletions(b: Record<string, unknown>, res: ServerResponse, mode: Mode, headers: IncomingHttpHeaders) {
+    const prompt = { ...chatPrompt(b), headers };
     const { text, truncated, usage } = complete(prompt, b.max_tokens ?? b.max_completion_tokens);
     const id = `chatcmpl-${shortHash(text + prompt.user)}`;
     const created = Math.floor(Date.now() / 1000);
@@ -203,8 +205,8 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
     return sendSse(res, mode, events.map((data) => ({ data })));
   }
 
-  async function responses(b: Record<string, unknown>, res: ServerResponse, mode: Mode) {
-    const prompt = responsesPrompt(b);
+  async function responses(b: Record<string, unknown>, res: ServerResponse, mode: Mode, headers: IncomingHttpHeaders) {
+    const prompt = { ...responsesPrompt(b), headers };
     const { text, truncated, usage } = complete(prompt, b.max_output_tokens);
     const id = `resp_${shortHash(text + prompt.user)}`;
     const msgId = `msg_${shortHash(id)}`;
