@@ -164,6 +164,12 @@ function answerFirst(n: number): (req: RecordedRequest) => Fault | null {
   return (req) => (req.path === '/v1/chat/completions' && chats++ >= n ? { kind: 'delay', ms: 3_600_000 } : null);
 }
 
+/** Chat requests after the first `n` are answered only after `ms` (a call that is in flight for a while). */
+function holdAfter(n: number, ms: number): (req: RecordedRequest) => Fault | null {
+  let chats = 0;
+  return (req) => (req.path === '/v1/chat/completions' && chats++ >= n ? { kind: 'delay', ms } : null);
+}
+
 /** The single run journal under `<cacheDir>/runs`, once its records.jsonl has at least `min` complete lines. */
 function journalWith(cacheDir: string, min: number): { runId: string; dir: string } | null {
   const root = join(cacheDir, 'runs');
@@ -497,38 +503,64 @@ describe('interrupted runs resume without asking again', () => {
     checkResumed(s, journal.runId, journaled, requestsSince(before));
   });
 
-  it('Ctrl-C (SIGINT): exit 130 with the resume command, then --resume finishes the run', async () => {
-    const s = scenario('sigint', { concurrency: 1, timeoutMs: 3_600_000 });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal}: the call in flight finishes and is recorded, exit 130 with the resume command, then --resume finishes the run`, async () => {
+      const s = scenario(`signal-${signal}`, { concurrency: 1, timeoutMs: 3_600_000 });
+      // The second call is held by the server long enough to be in flight at the signal.
+      server.setFaults(holdAfter(1, 1_500));
+      const before = server.requests.length;
+      let child: Child | undefined;
+      let journal: { runId: string; dir: string };
+      let stderr: string;
+      try {
+        child = startBench(`interrupted run (${signal})`, s.config);
+        journal = await waitFor('a journal record', () => journalWith(s.cacheDir, 1), child);
+        // Signal only once the second call has reached the server: it is in flight for sure.
+        await waitFor('a second call in flight', () => (requestsSince(before).filter((r) => r.path === '/v1/chat/completions').length >= 2 ? true : null), child);
+        child.proc.kill(signal);
+        const exit = await child.exited;
+        stderr = child.stderr();
+        expect(exit, stderr).toEqual({ code: 130, signal: null });
+      } finally {
+        stop(child);
+        server.setFaults(undefined);
+      }
+      expect(stderr).toMatch(/(interrupted|terminated): finishing calls in flight/);
+      expect(stderr).toContain(`run ${journal.runId} stopped; answers so far are saved. Resume with: npm run bench -- --config ${s.config} --resume ${journal.runId}`);
+      expect(existsSync(s.outDir)).toBe(false);
+      // A clean stop releases the lock.
+      expect(existsSync(join(journal.dir, 'lock'))).toBe(false);
+      const journaled = readJournal(journal.dir).records;
+      // The call in flight at the signal was answered and recorded (it was billed): nothing asked twice,
+      // and nothing new was scheduled after the signal.
+      expect(journaled).toHaveLength(2);
+      expect(requestsSince(before).filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2);
+      expect(journaled.filter((r) => r.error)).toEqual([]);
+
+      const resumedAt = server.requests.length;
+      const run = await bench(`resume after ${signal}`, ['--config', s.config, '--resume', journal.runId]);
+      expect(run.code).toBe(0);
+      checkResumed(s, journal.runId, journaled, requestsSince(resumedAt));
+    });
+  }
+
+  it('a second Ctrl-C quits at once, leaving the held call undone for the resume', async () => {
+    const s = scenario('sigint-twice', { concurrency: 1, timeoutMs: 3_600_000 });
     server.setFaults(answerFirst(1));
     let child: Child | undefined;
-    let journal: { runId: string; dir: string };
-    let stderr: string;
     try {
-      child = startBench('interrupted run', s.config);
-      journal = await waitFor('a journal record', () => journalWith(s.cacheDir, 1), child);
+      child = startBench('interrupted twice', s.config);
+      const journal = await waitFor('a journal record', () => journalWith(s.cacheDir, 1), child);
+      child.proc.kill('SIGINT');
+      await waitFor('the interrupt notice', () => (/finishing calls in flight/.test(child!.stderr()) ? true : null), child);
       child.proc.kill('SIGINT');
       const exit = await child.exited;
-      stderr = child.stderr();
-      expect(exit, stderr).toEqual({ code: 130, signal: null });
+      expect(exit.code).toBe(130);
+      expect(readJournal(journal.dir).records).toHaveLength(1);
     } finally {
       stop(child);
       server.setFaults(undefined);
     }
-    expect(stderr).toMatch(/interrupted: finishing calls in flight/);
-    expect(stderr).toContain(`run ${journal.runId} stopped; answers so far are saved. Resume with: npm run bench -- --config ${s.config} --resume ${journal.runId}`);
-    expect(existsSync(s.outDir)).toBe(false);
-    // A clean stop releases the lock.
-    expect(existsSync(join(journal.dir, 'lock'))).toBe(false);
-    const journaled = readJournal(journal.dir).records;
-    // The second call was in flight (held by the server) at Ctrl-C: aborted, not recorded.
-    expect(journaled).toHaveLength(1);
-    // An interrupted call is left for the resume, never recorded as an error.
-    expect(journaled.filter((r) => r.error)).toEqual([]);
-
-    const before = server.requests.length;
-    const run = await bench('resume after SIGINT', ['--config', s.config, '--resume', journal.runId]);
-    expect(run.code).toBe(0);
-    checkResumed(s, journal.runId, journaled, requestsSince(before));
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Price } from '../config/schema.js';
+import { isLocal } from './registry.js';
 
 /**
  * Built-in prices, USD per 1M tokens, from OpenAI's public price page as of this date. Prices
@@ -51,7 +52,7 @@ export function lookupPrice(ref: string, opts: { overrides: Record<string, Price
   if (override) return { price: override, source: 'config' };
   const [provider, ...rest] = ref.split(':');
   const modelId = rest.join(':');
-  if (provider === 'local') return { price: { input: 0, output: 0, training: 0 }, source: 'local' };
+  if (isLocal(ref)) return { price: { input: 0, output: 0, training: 0 }, source: 'local' };
   if (opts.providerType === 'openai' || provider === 'openai') {
     const ftBase = fineTuneBase(modelId);
     const entry = OPENAI[ALIASES[ftBase ?? modelId] ?? ftBase ?? modelId];

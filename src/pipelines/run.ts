@@ -95,6 +95,9 @@ export interface RunOptions {
   done?: Set<string>;
   /** Called as each record completes, in completion order (journal, progress). */
   onRecord?: (record: ResultRecord) => void | Promise<void>;
+  /** Stop scheduling new pairs (first Ctrl-C, SIGTERM): calls in flight finish and are recorded. */
+  stop?: AbortSignal;
+  /** Abort the calls in flight as well: their pairs stay undone, so a resume runs them again. */
   signal?: AbortSignal;
 }
 
@@ -102,7 +105,8 @@ export const recordKey = (questionId: string, pipeline: string) => `${pipeline}\
 
 /**
  * Runs every (question, pipeline) pair with bounded concurrency. A failing or timed-out
- * question is recorded as an error and the run goes on; an abort (Ctrl-C) stops scheduling.
+ * question is recorded as an error and the run goes on; `stop` stops scheduling, `signal`
+ * also aborts what is in flight.
  */
 export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
   const limit = pLimit(opts.config.concurrency);
@@ -113,7 +117,7 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
       if (opts.done?.has(recordKey(q.id, p.name))) continue;
       tasks.push(
         limit(async () => {
-          if (opts.signal?.aborted) return;
+          if (opts.stop?.aborted || opts.signal?.aborted) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
           const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal });

@@ -36,6 +36,7 @@ export interface BenchOptions {
   /** Bypass the response cache (neither read nor written). */
   noCache?: boolean;
   progress: Progress;
+  /** Stops scheduling questions (the calls in flight finish); the run then throws RunInterrupted. */
   signal?: AbortSignal;
   /** Called once the run id is known (so Ctrl-C can say how to resume). */
   onRunId?: (runId: string) => void;
@@ -164,7 +165,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       config,
       scoring: { primary: config.scoring.primary, isAbstention },
       judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
-      signal: opts.signal,
+      // The CLI's signal stops scheduling only: calls in flight finish and are recorded.
+      stop: opts.signal,
       done: journal.done,
       onRecord: (r) => {
         journal.append(r);

@@ -30,6 +30,12 @@ function parseRate(s: string): number {
   return x;
 }
 
+/** The command that finishes an interrupted run: the same config, output folder and cache choice. */
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache'>, runId: string): string {
+  const args = [o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`, o.outDir ? ` --out-dir ${o.outDir}` : '', o.cache ? '' : ' --no-cache'];
+  return `npm run bench --${args.join('')} --resume ${runId}`;
+}
+
 export function registerBench(program: Command): void {
   program
     .command('bench')
@@ -46,12 +52,15 @@ export function registerBench(program: Command): void {
       const progress = createProgress(process.stderr, o.quiet);
       const controller = new AbortController();
       let runId: string | undefined;
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave now
-        progress.log('\ninterrupted: finishing calls in flight (Ctrl-C again to quit at once)…');
+      // First Ctrl-C (or SIGTERM, as CI runners and process managers send): stop scheduling and let
+      // the calls in flight finish and be recorded (they are billed either way). Second: leave now.
+      const onSignal = (name: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(130);
+        progress.log(`\n${name === 'SIGTERM' ? 'terminated' : 'interrupted'}: finishing calls in flight (Ctrl-C again to quit at once)…`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const { result, path } = await runBench({
           configPath: o.config,
@@ -70,11 +79,11 @@ export function registerBench(program: Command): void {
         if (violations.length) process.exitCode = 1;
       } catch (err) {
         if (!(err instanceof RunInterrupted)) throw err;
-        const cfg = o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`;
-        process.stderr.write(`run ${err.runId} stopped; answers so far are saved. Resume with: npm run bench --${cfg} --resume ${runId ?? err.runId}\n`);
+        process.stderr.write(`run ${err.runId} stopped; answers so far are saved. Resume with: ${resumeCommand(o, runId ?? err.runId)}\n`);
         process.exitCode = 130;
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -23,7 +23,7 @@ import { DEFAULT_CONFIG, loadConfig } from '../../config/load.js';
 import { parseJsonl } from '../../dataset/jsonl.js';
 import { wrapWithCache } from '../../models/cache.js';
 import { callCostUsd, lookupPrice } from '../../models/prices.js';
-import { createModelRegistry, splitModelRef } from '../../models/registry.js';
+import { createModelRegistry, isLocal } from '../../models/registry.js';
 import { createJudge, type Judge, type JudgeErrorKind, type JudgeOutcome } from '../../scoring/judge/judge.js';
 import { type JudgeConfig, JudgeConfigSchema, VERDICTS, type Verdict } from '../../scoring/judge/schema.js';
 import { cohensKappa } from '../../stats/agreement.js';
@@ -331,8 +331,7 @@ export async function runJudgeCheck(file: string, opts: Omit<JudgeCheckCliOption
   const ref = judgeConfig.model;
   const registry = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: [ref] });
   let model = registry.languageModel(ref);
-  const isLocal = splitModelRef(ref).provider === 'local';
-  if (opts.cache && config.responseCache && !isLocal) {
+  if (opts.cache && config.responseCache && !isLocal(ref)) {
     model = wrapWithCache(model, resolve(config.cacheDir, 'responses'), {
       namespace: registry.endpoint(ref),
       onWriteError: (e) => process.stderr.write(`ragvft: warning: response cache write failed: ${(e as Error).message}\n`),
