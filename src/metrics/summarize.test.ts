@@ -106,6 +106,20 @@ describe('summarize: every figure, computed by hand', () => {
   });
 });
 
+describe('summarize: a failed call is wrong whatever its stored scores', () => {
+  it('counts an errored record as wrong and as no abstention, even if a file says otherwise', () => {
+    const odd = rec({ questionId: 'e', category: 'static', correct: true, abstained: true, scores: { strict: { exactMatch: 1, f1: 1 }, lenient: { correct: true, matchesStale: false } }, error: { kind: 'server', message: 'x' } });
+    const un = rec({ questionId: 'u', category: 'unanswerable', correct: true, abstained: true, error: { kind: 'server', message: 'x' } });
+    const s = summarize([odd, un], { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 1 } });
+    expect(s.metrics.accuracy).toEqual({ value: 0, n: 1, sum: 0 });
+    expect(s.metrics.strictF1).toEqual({ value: 0, n: 1, sum: 0 });
+    expect(s.metrics.strictEM).toEqual({ value: 0, n: 1, sum: 0 });
+    expect(s.metrics.lenientAccuracy).toEqual({ value: 0, n: 1, sum: 0 });
+    expect(s.metrics.abstentionAccuracy).toEqual({ value: 0, n: 1, sum: 0 });
+    expect(s.abstentions).toBe(0);
+  });
+});
+
 describe('summarize: unknown is unknown, never 0', () => {
   it('one unknown call cost makes inference and per-1k cost null', () => {
     const s = summarize([...records, rec({ questionId: 'q7', category: 'static', costUsd: null })], { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 1000 } });
