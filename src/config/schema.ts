@@ -103,6 +103,11 @@ export const ConfigSchema = z.strictObject({
       space: z.enum(['cosine', 'ip', 'l2']).default('cosine'),
       /** Only retrieve document versions valid on the question's asOf date. */
       temporalFilter: z.boolean().default(true),
+      /**
+       * Token budget of the retrieved context in a prompt (estimated: words × 4/3): chunks are
+       * kept best-ranked first while they fit, so RAG prompts fit the model's window. No limit by default.
+       */
+      maxContextTokens: z.number().int().positive().optional(),
     })
     .prefault({}),
   prompts: z
@@ -122,6 +127,17 @@ export const ConfigSchema = z.strictObject({
       stream: z.boolean().default(true),
       /** Retries after a 429/5xx/network error, with backoff honouring Retry-After (AI SDK). */
       maxRetries: z.number().int().min(0).default(2),
+      /** Nucleus sampling, as real servers take it. */
+      topP: z.number().gt(0).max(1).optional(),
+      /** Sampling seed, for servers that honour one (vLLM, llama.cpp, OpenAI). */
+      seed: z.number().int().optional(),
+      /** Stop sequences: generation ends before any of them. */
+      stop: z.array(z.string().min(1)).optional(),
+      /**
+       * Passed through to the AI SDK provider as `providerOptions`, keyed by provider name, e.g.
+       * `{ openai: { reasoningEffort: 'low' } }` or an OpenAI-compatible server's extra body fields.
+       */
+      providerOptions: z.record(z.string(), z.record(z.string(), z.json())).optional(),
     })
     .prefault({}),
   pipelines: z

@@ -1,10 +1,13 @@
 import { APICallError, JSONParseError } from '@ai-sdk/provider';
 import { RetryError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { classifyError, describeError, explainAbort } from './errors.js';
+import { classifyError, describeError, EmptyOutputError, explainAbort } from './errors.js';
 
 const apiError = (statusCode: number | undefined, cause?: unknown) =>
   new APICallError({ message: 'x', url: 'http://127.0.0.1/v1/chat/completions', requestBodyValues: {}, statusCode, cause });
+
+const withBody = (statusCode: number, responseBody: string) =>
+  new APICallError({ message: 'Bad Request', url: 'http://127.0.0.1/v1/chat/completions', requestBodyValues: {}, statusCode, responseBody });
 
 /** What undici throws when the server drops the connection mid-body. */
 function terminated(): TypeError {
@@ -20,6 +23,12 @@ describe('classifyError', () => {
     ['500', apiError(500), 'server'],
     ['503', apiError(503), 'server'],
     ['400', apiError(400), 'bad-response'],
+    ['401', apiError(401), 'auth'],
+    ['403', apiError(403), 'auth'],
+    ['llama.cpp context overflow', withBody(400, '{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}'), 'context-length'],
+    ['vLLM context overflow', withBody(400, '{"object":"error","message":"This model\'s maximum context length is 4096 tokens. However, you requested 5000 tokens"}'), 'context-length'],
+    ['OpenAI context overflow', withBody(400, '{"error":{"code":"context_length_exceeded","message":"…"}}'), 'context-length'],
+    ['empty output', new EmptyOutputError('the model returned no text'), 'empty'],
     ['200 with invalid JSON', apiError(200, new JSONParseError({ text: '{', cause: new Error('x') })), 'bad-response'],
     ['connection refused', apiError(undefined, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), 'server'],
     ['body cut after a 200', apiError(200, terminated()), 'server'],

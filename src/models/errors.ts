@@ -8,6 +8,12 @@ export class EmptyOutputError extends Error {
   override readonly name = 'EmptyOutputError';
 }
 
+/**
+ * How servers say a prompt is longer than the model's window: llama.cpp ("exceeds the available
+ * context size"), vLLM ("maximum context length is N tokens"), OpenAI (`context_length_exceeded`).
+ */
+const CONTEXT_LENGTH = /exceeds? the (?:available )?context (?:size|length|window)|maximum context length|context_length_exceeded|too many (?:input )?tokens|prompt is too long/i;
+
 /** Maps an error from a model call to the kind recorded in results. */
 export function classifyError(err: unknown): ErrorKind {
   if (err instanceof EmptyOutputError) return 'empty';
@@ -15,6 +21,7 @@ export function classifyError(err: unknown): ErrorKind {
   if (APICallError.isInstance(err)) {
     if (err.statusCode === 429) return 'rate-limit';
     if (err.statusCode === 401 || err.statusCode === 403) return 'auth';
+    if (err.statusCode === 400 && CONTEXT_LENGTH.test(`${err.message} ${err.responseBody ?? ''}`)) return 'context-length';
     if (err.statusCode === 408) return 'timeout';
     if (err.statusCode !== undefined && err.statusCode >= 500) return 'server';
     if (isTimeout(err.cause)) return 'timeout';

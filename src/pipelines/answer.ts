@@ -1,7 +1,9 @@
+import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { generateText, type LanguageModelUsage, streamText } from 'ai';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
 import { explainAbort } from '../models/errors.js';
+import { fitContext } from './context-budget.js';
 import { formatContext, renderTemplate } from './prompt.js';
 import type { Answer, PipelineSpec } from './types.js';
 
@@ -10,7 +12,7 @@ import type { Answer, PipelineSpec } from './types.js';
 export async function answerQuestion(
   spec: PipelineSpec,
   q: Question,
-  opts: { prompts: Config['prompts']; generation: Config['generation']; abortSignal: AbortSignal },
+  opts: { prompts: Config['prompts']; generation: Config['generation']; abortSignal: AbortSignal; maxContextTokens?: number },
 ): Promise<Answer> {
   const t0 = performance.now();
   const answer: Answer = {
@@ -34,7 +36,8 @@ export async function answerQuestion(
       answer.retrievedDocIds = r.docIds;
       answer.latencyMs.embed = r.timings.embedMs;
       answer.latencyMs.search = r.timings.searchMs;
-      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(r.chunks), question: q.question, asOf: asOfText });
+      const chunks = opts.maxContextTokens === undefined ? r.chunks : fitContext(r.chunks, opts.maxContextTokens);
+      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(chunks), question: q.question, asOf: asOfText });
     } else {
       prompt = renderTemplate(opts.prompts.closedBook, { question: q.question, asOf: asOfText });
     }
@@ -44,6 +47,10 @@ export async function answerQuestion(
       prompt,
       maxOutputTokens: opts.generation.maxOutputTokens,
       temperature: opts.generation.temperature,
+      topP: opts.generation.topP,
+      seed: opts.generation.seed,
+      stopSequences: opts.generation.stop,
+      providerOptions: opts.generation.providerOptions as SharedV3ProviderOptions | undefined,
       abortSignal: opts.abortSignal,
       maxRetries: opts.generation.maxRetries,
     };

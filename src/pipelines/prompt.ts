@@ -5,7 +5,19 @@ import type { Chunk } from '../retrieval/chunk.js';
  * tell current versions from superseded ones.
  */
 export function formatContext(chunks: readonly Chunk[]): string {
-  return chunks.map((c, i) => `[${i + 1}] ${c.title} (valid ${c.validFrom} to ${c.validTo ?? 'present'})\n${c.text}`).join('\n\n');
+  return chunks.map((c, i) => `[${i + 1}] ${c.title}${validityNote(c)}\n${c.text}`).join('\n\n');
+}
+
+/**
+ * ` (valid <from> to <to>)` with only the bounds that are known: ` (valid from <from> to present)`
+ * without an end... no: open ends read `present` / `until`, and a chunk with neither bound (datasets
+ * without a timeline) gets no note at all.
+ */
+export function validityNote(c: Pick<Chunk, 'validFrom' | 'validTo'>): string {
+  if (c.validFrom && c.validTo) return ` (valid ${c.validFrom} to ${c.validTo})`;
+  if (c.validFrom) return ` (valid ${c.validFrom} to present)`;
+  if (c.validTo) return ` (valid until ${c.validTo})`;
+  return '';
 }
 
 /** Fills `{{name}}` placeholders; unknown placeholders are left as they are. */

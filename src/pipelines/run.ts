@@ -87,7 +87,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
 export interface RunOptions {
   pipelines: (PipelineSpec & { price: Price | null })[];
   questions: Question[];
-  config: Pick<Config, 'prompts' | 'generation' | 'concurrency' | 'timeoutMs'>;
+  config: Pick<Config, 'prompts' | 'generation' | 'concurrency' | 'timeoutMs'> & { retrieval?: Pick<Config['retrieval'], 'maxContextTokens'> };
   scoring: ScoringContext;
   /** Grades an answer with the LLM judge (it bounds its own concurrency); absent without a judge. */
   judge?: (q: Question, answer: string, signal: AbortSignal) => Promise<JudgeScore>;
@@ -120,7 +120,7 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
           if (opts.stop?.aborted || opts.signal?.aborted) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal });
+          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens });
           // Interrupted by the user: leave the pair undone so a resume runs it again.
           if (opts.signal?.aborted && a.error) return;
           const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;

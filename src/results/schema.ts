@@ -20,7 +20,8 @@ export const NullableTokensSchema = TokensSchema.nullable();
 export type Tokens = z.infer<typeof TokensSchema>;
 
 /** `empty`: the model returned no text (e.g. a reasoning model spent its budget thinking): an error, never an abstention. */
-export const ErrorKindSchema = z.enum(['rate-limit', 'timeout', 'server', 'auth', 'bad-response', 'empty', 'aborted', 'other']);
+/** `context-length`: the prompt did not fit the model's window (see `retrieval.maxContextTokens`). */
+export const ErrorKindSchema = z.enum(['rate-limit', 'timeout', 'server', 'auth', 'context-length', 'bad-response', 'empty', 'aborted', 'other']);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
 /**
