@@ -119,6 +119,29 @@ describe('bad input', () => {
     expect(existsSync(join(work, 'results')) ? readdirSync(join(work, 'results')) : []).toEqual([]);
   });
 
+  it.each([
+    ['chunkOverlap >= chunkSize', { retrieval: { chunkSize: 20, chunkOverlap: 20, k: 2 } }, /field "retrieval\.chunkOverlap": must be smaller than chunkSize/],
+    ['an HNSW M hnswlib would cap', { retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, M: 10_000_000 } }, /field "retrieval\.M"/],
+    ['an unknown local model', { models: { base: 'local:ghost', fineTuned: 'local:ft-paraphrase' } }, /unknown local model "local:ghost" \(known: local:reader, local:ft-paraphrase\)/],
+  ])('exits 2 on %s, before any work: no journal, no model, no result', async (_label, over, message) => {
+    const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-bad-'));
+    const run = await runCli(['bench', '--config', writeConfig(work, writeTinyDataset(), over)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // one line, not a stack trace
+    expect(readdirSync(work)).toEqual(['config.json']);
+  });
+
+  it('exits 2 when the results folder is a file, before answering anything', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-out-'));
+    const config = writeConfig(work, writeTinyDataset());
+    writeFileSync(join(work, 'results'), 'not a folder');
+    const run = await runCli(['bench', '--config', config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/the results folder .*results is a file, not a folder/);
+    expect(readdirSync(work).sort()).toEqual(['config.json', 'results']);
+  });
+
   it('exits 2 on an unknown config field', async () => {
     const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-cfg-'));
     const run = await runCli(['bench', '--config', writeConfig(work, writeTinyDataset(), { retreival: {} })]);

@@ -98,7 +98,8 @@ export const ConfigSchema = z.strictObject({
       chunkOverlap: z.number().int().nonnegative().default(20),
       k: z.number().int().positive().default(5),
       efSearch: z.number().int().positive().default(64),
-      M: z.number().int().min(2).default(16),
+      /** HNSW links per node; hnswlib caps larger values silently, so they are refused. */
+      M: z.number().int().min(2).max(256).default(16),
       efConstruction: z.number().int().positive().default(200),
       space: z.enum(['cosine', 'ip', 'l2']).default('cosine'),
       /** Only retrieve document versions valid on the question's asOf date. */
@@ -187,6 +188,9 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function configProblems(c: Config): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   if (c.scoring.primary === 'judge' && !c.judge) out.push({ field: 'scoring.primary', message: '"judge" needs a `judge` section naming the judge model' });
+  if (c.retrieval.chunkOverlap >= c.retrieval.chunkSize) {
+    out.push({ field: 'retrieval.chunkOverlap', message: `must be smaller than chunkSize (${c.retrieval.chunkOverlap} >= ${c.retrieval.chunkSize}): chunks would never advance` });
+  }
   return out;
 }
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -247,3 +247,22 @@ describe('hints for common mistakes', () => {
     expect(parseJsonText('\uFEFF{"a":1}', 'x.json')).toEqual({ a: 1 });
   });
 });
+
+describe('paths and names from dataset.json stay where they belong', () => {
+  it.each([
+    [{ corpus: '../../../../etc/passwd' }, 'corpus', /inside the dataset folder/],
+    [{ corpus: '/etc/passwd' }, 'corpus', /inside the dataset folder/],
+    [{ finetune: { plain: '../x.jsonl' } }, 'finetune.plain', /inside the dataset folder/],
+    [{ name: '../../x' }, 'name', /letters, digits/],
+  ])('refuses %j before reading anything', async (over, field, message) => {
+    const dir = writeTinyDataset();
+    const manifest = { schemaVersion: 1, name: 'tiny', trainingCutoff: '2030-06-30', corpus: 'corpus.jsonl', questions: 'questions.jsonl', finetune: { plain: 'finetune.jsonl' }, ...over };
+    writeFileSync(join(dir, 'dataset.json'), JSON.stringify(manifest));
+    const err = await loadDataset(dir).then(() => null, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err!.message).toContain(`field "${field}"`);
+    expect(err!.message).toMatch(message);
+    // Nothing of the target was read into the message.
+    expect(err!.message).not.toMatch(/root:/);
+  });
+});

@@ -1,3 +1,4 @@
+import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 import { lenientTokens } from '../scoring/normalize.js';
 
@@ -122,16 +123,22 @@ export type FinetuneExample = z.infer<typeof FinetuneExampleSchema>;
  * `dataset.json`: names the files of a dataset and the training cutoff its fine-tuning data respects.
  * Without `trainingCutoff` the dataset has no timeline: only `static` and `unanswerable` questions.
  */
+/** The name becomes part of cache paths (index folders): letters, digits, `.`, `_`, `-` only. */
+const DatasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit (it names cache folders)');
+
+/** A file of the dataset: a relative path that stays inside the dataset folder. */
+const DatasetFile = NonEmpty.refine((p) => !isAbsolute(p) && !normalize(p).split(/[\\/]/).includes('..'), 'must be a path inside the dataset folder (relative, no "..")');
+
 export const DatasetManifestSchema = z.strictObject({
   schemaVersion: z.literal(DATASET_SCHEMA_VERSION),
-  name: NonEmpty,
+  name: DatasetName,
   description: z.string().optional(),
   /** Fine-tuning data holds only what was valid on this date. Optional: see `hasTimeline`. */
   trainingCutoff: IsoDate.optional(),
-  corpus: NonEmpty,
-  questions: NonEmpty,
+  corpus: DatasetFile,
+  questions: DatasetFile,
   /** Fine-tuning variants: name -> JSONL path relative to dataset.json (e.g. plain, paraphrase). */
-  finetune: z.record(z.string(), NonEmpty).default({}),
+  finetune: z.record(z.string(), DatasetFile).default({}),
 });
 export type DatasetManifest = z.infer<typeof DatasetManifestSchema>;
 

@@ -19,6 +19,7 @@ import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../res
 import { writeResult } from '../results/write.js';
 import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { InputError } from '../util/errors.js';
+import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
 import { HARNESS_VERSION } from '../version.js';
 import { wrapWithCache } from '../models/cache.js';
@@ -100,6 +101,18 @@ function openRunJournal(opts: BenchOptions, configPath: string, config: Config, 
   return journal;
 }
 
+/** Every `local:<name>` must be the base reader or a local fine-tune of the config: checked before any work. */
+function checkLocalRefs(refs: string[], config: Config): void {
+  for (const ref of refs) {
+    if (!isLocal(ref)) continue;
+    const { modelId } = splitModelRef(ref);
+    if (modelId !== READER_MODEL_ID && !config.finetune[modelId]) {
+      const known = [READER_MODEL_ID, ...Object.keys(config.finetune).filter((n) => !config.finetune[n]!.model)].map((n) => `local:${n}`).join(', ');
+      throw new InputError(`unknown local model "${ref}" (known: ${known}); add a "${modelId}" entry under finetune to train it`, { field: 'pipelines' });
+    }
+  }
+}
+
 /** load → index → run → score → write. Returns the result and the path written. */
 export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string }> {
   const { config, datasetPath, path: configPath } = await loadConfig(opts.configPath);
@@ -122,15 +135,22 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const embeddingRef = pipelines.some((p) => p.retrieval) ? config.embedding.model : null;
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
+  checkLocalRefs(refs, config);
+  // Everything that can be checked is checked before any work and before the journal exists, so
+  // bad input leaves nothing behind: output folders, and a resume's config and dataset.
+  assertWritableDir(opts.outDir ?? config.outDir, 'the results folder');
+  assertWritableDir(config.cacheDir, 'the cache folder (cacheDir)');
+  if (opts.resume) openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name)).close();
+
+  opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
+  const local = await trainLocalModels(config, dataset, refs, opts.progress);
+  Object.assign(localDirs, local.dirs);
+  const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
+
   const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
   try {
     opts.onRunId?.(journal.meta.runId);
     opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${journal.records.length} answers already recorded)` : ''}`);
-    opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
-
-    const local = await trainLocalModels(config, dataset, refs, opts.progress);
-    Object.assign(localDirs, local.dirs);
-    const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
     const useCache = config.responseCache && !opts.noCache;
     const priceOf = (ref: string) => {
       const { price, source } = lookupPrice(ref, { overrides: config.cost.prices, providerType: registry.providerType(ref) });
@@ -182,7 +202,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
       warnings, manifests: local.manifests, embeddingModel: retriever?.embeddingModel ?? null, embeddingCost, warn,
     });
-    const path = await writeResult(result, resolve(opts.outDir ?? config.outDir));
+    const path = await writeResult(result, resolve(opts.outDir ?? config.outDir)).catch((err: unknown) => {
+      throw new ResultNotWritten(journal.meta.runId, (err as Error).message);
+    });
     return { result, path };
   } finally {
     journal.close();
@@ -218,6 +240,17 @@ function warnAboutAnswers(records: readonly ResultRecord[], pipelines: { name: s
     if (mine.length > 0 && cut / mine.length > TRUNCATION_WARN) {
       warn(`${p.name}: ${cut} of ${mine.length} answers hit the output-token limit (finish reason "length"); raise generation.maxOutputTokens`);
     }
+  }
+}
+
+/** Thrown when the finished run's result file could not be written: the answers are in the journal. */
+export class ResultNotWritten extends Error {
+  constructor(
+    readonly runId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ResultNotWritten';
   }
 }
 
