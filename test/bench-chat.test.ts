@@ -88,6 +88,7 @@ function scenario(name: string, over: Record<string, unknown> = {}): Scenario {
         providers: { chat: { type: 'openai-compatible', baseURL: server.url } },
         models: { base: MODEL },
         finetune: {},
+      preflight: false,
         pipelines: [
           { name: 'closed-book', model: 'base', retrieval: false },
           { name: 'rag', model: 'base', retrieval: true },

@@ -90,6 +90,8 @@ function scenario(name: string, over: Record<string, unknown> = {}, file = 'conf
         embedding: { model: 'local:ppmi-svd', dim: 32 },
         retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
         cost: { prices: { [MODEL]: PRICE } },
+        // These tests count requests per question; the preflight has its own test below.
+        preflight: false,
         ...over,
       },
       null,
@@ -561,6 +563,46 @@ describe('interrupted runs resume without asking again', () => {
       stop(child);
       server.setFaults(undefined);
     }
+  });
+});
+
+describe('preflight', () => {
+  it('a server that is not listening: exit 2 in seconds naming the provider, nothing written', async () => {
+    const down = await startOpenAIServer();
+    const url = down.url;
+    await down.close();
+    const s = scenario('preflight-down', { preflight: true, providers: { srv: { type: 'openai-compatible', baseURL: url, apiKeyEnv: KEY_ENV } } });
+    const run = await bench('preflight: server down', ['--config', s.config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/provider "srv" at http:\/\/127\.0\.0\.1:\d+\/v1 is not reachable \(ECONNREFUSED\)/);
+    expect(existsSync(s.outDir)).toBe(false);
+    expect(existsSync(join(s.cacheDir, 'runs'))).toBe(false);
+  });
+
+  it('a rejected key: exit 2 after one request, before any question', async () => {
+    const s = scenario('preflight-401', { preflight: true });
+    server.setFaults((req) => (req.path === '/v1/models' ? { kind: 'status', status: 401 } : null));
+    const before = server.requests.length;
+    try {
+      const run = await bench('preflight: bad key', ['--config', s.config]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/provider "srv" at .* rejected the API key \(HTTP 401\)/);
+      expect(requestsSince(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/models']);
+    } finally {
+      server.setFaults(undefined);
+    }
+  });
+
+  it('a reachable server passes with one GET before the questions (--no-preflight skips it)', async () => {
+    const s = scenario('preflight-ok', { preflight: true });
+    const before = server.requests.length;
+    expect((await bench('preflight ok', ['--config', s.config, '--no-cache'])).code).toBe(0);
+    const reqs = requestsSince(before);
+    expect(reqs[0]).toMatchObject({ method: 'GET', path: '/v1/models' });
+    expect(reqs.filter((r) => r.method === 'GET')).toHaveLength(1);
+    const skipped = server.requests.length;
+    expect((await bench('preflight skipped', ['--config', s.config, '--no-cache', '--no-preflight'])).code).toBe(0);
+    expect(requestsSince(skipped).filter((r) => r.method === 'GET')).toHaveLength(0);
   });
 });
 

@@ -39,6 +39,7 @@ function config(name: string, over: Record<string, unknown> = {}): { dir: string
       providers: { echo: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: 'ECHO_KEY', headers: { 'x-team-token': HEADER_SECRET } } },
       models: { base: 'echo:m' },
       finetune: {},
+      preflight: false,
       pipelines: [{ name: 'closed-book', model: 'base', retrieval: false }],
       cost: { prices: { 'echo:m': { input: 1, output: 1 } } },
       generation: { maxRetries: 0 },

@@ -20,10 +20,32 @@ const FLIP_LABELS: Record<FlipKind, string> = {
   'current-to-stale': 'current→stale',
 };
 
+/**
+ * One of the renderers below by name. Commands pick formats through the reporter registry
+ * (`render('comparison', format, c)` in report/reporters.ts), which maps to the same functions.
+ */
 export function formatComparison(c: Comparison, format: ComparisonFormat, opts: FormatComparisonOptions = {}): string {
-  if (format === 'json') return `${JSON.stringify(c, null, 2)}\n`;
-  const maxFlips = opts.maxFlipsPerCategory ?? DEFAULT_MAX_FLIPS;
-  return format === 'md' ? formatMarkdown(c, maxFlips) : formatTable(c, maxFlips);
+  const renderers: Record<ComparisonFormat, (c: Comparison, opts: FormatComparisonOptions) => string> = {
+    table: formatComparisonTable,
+    md: formatComparisonMarkdown,
+    json: formatComparisonJson,
+  };
+  return renderers[format](c, opts);
+}
+
+/** The terminal view: a table per pipeline, then the flipped questions. */
+export function formatComparisonTable(c: Comparison, opts: FormatComparisonOptions = {}): string {
+  return formatTable(c, opts.maxFlipsPerCategory ?? DEFAULT_MAX_FLIPS);
+}
+
+/** Markdown for PR comments and job summaries (flips in a collapsed block). */
+export function formatComparisonMarkdown(c: Comparison, opts: FormatComparisonOptions = {}): string {
+  return formatMarkdown(c, opts.maxFlipsPerCategory ?? DEFAULT_MAX_FLIPS);
+}
+
+/** The whole Comparison as pretty-printed JSON (every flip, whatever maxFlipsPerCategory says). */
+export function formatComparisonJson(c: Comparison): string {
+  return `${JSON.stringify(c, null, 2)}\n`;
 }
 
 // ---------------------------------------------------------------- shared cells

@@ -153,6 +153,8 @@ export const ConfigSchema = z.strictObject({
   concurrency: z.number().int().positive().default(4),
   /** Per-question limit, retries and backoff included; a question over it is a `timeout` error. */
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Ask each remote provider `GET /models` before the run: a server that is down or a rejected key fails in seconds (exit 2). */
+  preflight: z.boolean().default(true),
   /** Cache remote model responses on disk (content-addressed), so reruns are free and identical. */
   responseCache: z.boolean().default(true),
   /** `bench` exits 1 when a pipeline's share of failed questions is above this. */

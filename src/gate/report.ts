@@ -1,4 +1,4 @@
-/** Gate report rendering: terminal table, Markdown (job summary) and JUnit XML (CI test reports). */
+/** Gate report rendering: terminal table, Markdown (job summary), JSON and JUnit XML (CI test reports). */
 import { terminalTable } from '../report/terminal-table.js';
 import { mdCell, mdTable } from '../compare/format.js';
 import { GATED_METRICS, type GatedThreshold } from '../metrics/registry.js';
@@ -42,8 +42,27 @@ function policy(r: GateReport): string {
     : 'Accuracy and freshness changes fail when over tolerance, significant or not (* = significant). Observed = drop or rise (positive is worse), ratio, or rate.';
 }
 
+/**
+ * The table or Markdown rendering by name. Commands pick formats through the reporter registry
+ * (`render('gate', format, r)` in report/reporters.ts), which maps to the functions below.
+ */
 export function formatGateReport(r: GateReport, format: GateFormat): string {
-  return format === 'md' ? markdown(r) : terminal(r);
+  return format === 'md' ? formatGateMarkdown(r) : formatGateTable(r);
+}
+
+/** The terminal view: one row per pipeline and check, then violations, notes and the verdict. */
+export function formatGateTable(r: GateReport): string {
+  return terminal(r);
+}
+
+/** Markdown for the job summary: verdict heading, violations, then the checks table. */
+export function formatGateMarkdown(r: GateReport): string {
+  return markdown(r);
+}
+
+/** The whole GateReport as pretty-printed JSON. */
+export function formatGateJson(r: GateReport): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
 }
 
 function terminal(r: GateReport): string {

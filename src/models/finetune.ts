@@ -33,6 +33,15 @@ export interface LocalFinetuneManifest {
   params: Omit<FinetuneConfig, 'data'>;
 }
 
+/** The config slice local training reads: the `finetune` entries and where weights are cached. */
+export type LocalFinetuneInputs = Pick<Config, 'finetune' | 'cacheDir'>;
+
+/** The config slice training-cost accounting reads: the `finetune` entries and price overrides. */
+export interface FinetuneCostInputs {
+  finetune: Config['finetune'];
+  cost: Pick<Config['cost'], 'prices'>;
+}
+
 const nonNegInt = z.number().int().nonnegative();
 export const LocalFinetuneManifestSchema = z.strictObject({
   name: z.string().min(1),
@@ -84,7 +93,7 @@ async function finetuneDir(cacheDir: string, name: string, ft: FinetuneConfig, d
  */
 export async function ensureLocalFinetune(
   name: string,
-  config: Pick<Config, 'finetune' | 'cacheDir'>,
+  config: LocalFinetuneInputs,
   dataset: Dataset,
   opts: { force?: boolean; log?: (msg: string) => void } = {},
 ): Promise<{ dir: string; manifest: LocalFinetuneManifest; trained: boolean }> {
@@ -112,7 +121,7 @@ export async function ensureLocalFinetune(
  */
 export async function finetuneCost(
   modelRef: string,
-  config: Pick<Config, 'finetune' | 'cost'>,
+  config: FinetuneCostInputs,
   dataset: Dataset,
   local: Map<string, LocalFinetuneManifest>,
   warn: (msg: string) => void,

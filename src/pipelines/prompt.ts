@@ -9,9 +9,9 @@ export function formatContext(chunks: readonly Chunk[]): string {
 }
 
 /**
- * ` (valid <from> to <to>)` with only the bounds that are known: ` (valid from <from> to present)`
- * without an end... no: open ends read `present` / `until`, and a chunk with neither bound (datasets
- * without a timeline) gets no note at all.
+ * The header's validity suffix, with only the bounds that are known: ` (valid FROM to TO)`,
+ * ` (valid FROM to present)`, ` (valid until TO)`; none at all when neither bound is set
+ * (datasets without a timeline).
  */
 export function validityNote(c: Pick<Chunk, 'validFrom' | 'validTo'>): string {
   if (c.validFrom && c.validTo) return ` (valid ${c.validFrom} to ${c.validTo})`;

@@ -12,7 +12,8 @@ import { computeRunStatistics } from '../stats/run-statistics.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
 import { READER_MODEL_ID } from '../models/local/index.js';
-import { createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
+import { preflight, type PreflightTarget } from '../models/preflight.js';
+import { BUILTIN_PROVIDERS, createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
 import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
@@ -36,6 +37,8 @@ export interface BenchOptions {
   resume?: string;
   /** Bypass the response cache (neither read nor written). */
   noCache?: boolean;
+  /** false: skip the providers' preflight check (config `preflight` says the same). */
+  preflight?: boolean;
   progress: Progress;
   /** Stops scheduling questions (the calls in flight finish); the run then throws RunInterrupted. */
   signal?: AbortSignal;
@@ -101,6 +104,17 @@ function openRunJournal(opts: BenchOptions, configPath: string, config: Config, 
   return journal;
 }
 
+/** The remote providers a run uses, with what it takes to reach them (keys were checked by the registry). */
+function preflightTargets(refs: string[], configured: Config['providers']): PreflightTarget[] {
+  const providers = { ...BUILTIN_PROVIDERS, ...configured };
+  const names = [...new Set(refs.map((r) => splitModelRef(r).provider))];
+  return names.flatMap((name) => {
+    const p = providers[name];
+    if (!p) return [];
+    return [{ name, baseURL: p.baseURL ?? 'https://api.openai.com/v1', apiKey: p.apiKeyEnv ? process.env[p.apiKeyEnv] : undefined, headers: p.headers }];
+  });
+}
+
 /** Every `local:<name>` must be the base reader or a local fine-tune of the config: checked before any work. */
 function checkLocalRefs(refs: string[], config: Config): void {
   for (const ref of refs) {
@@ -136,6 +150,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   checkLocalRefs(refs, config);
+  if (config.preflight && opts.preflight !== false) {
+    await preflight(preflightTargets([...remoteRefs, ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers));
+  }
   // Everything that can be checked is checked before any work and before the journal exists, so
   // bad input leaves nothing behind: output folders, and a resume's config and dataset.
   assertWritableDir(opts.outDir ?? config.outDir, 'the results folder');

@@ -14,6 +14,7 @@ interface BenchCliOptions {
   quiet?: boolean;
   resume?: string;
   cache: boolean;
+  preflight: boolean;
   maxErrorRate?: string;
 }
 
@@ -44,6 +45,7 @@ export function registerBench(program: Command): void {
     .option('-o, --out-dir <dir>', 'where result JSON goes (default: config outDir)')
     .option('-r, --resume <runId>', 'finish an interrupted run (same config)')
     .option('--no-cache', 'bypass the response cache')
+    .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
@@ -67,6 +69,7 @@ export function registerBench(program: Command): void {
           outDir: o.outDir,
           resume: o.resume,
           noCache: !o.cache,
+          preflight: o.preflight,
           progress,
           signal: controller.signal,
           onRunId: (id) => (runId = id),

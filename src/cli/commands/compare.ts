@@ -7,12 +7,13 @@
  */
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareRuns } from '../../compare/compare.js';
-import { type ComparisonFormat, formatComparison } from '../../compare/format.js';
 import { readResultFile } from '../../compare/read.js';
+import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
 
 interface CompareCliOptions {
-  format: ComparisonFormat;
+  /** A format of the reporter registry that renders comparisons. */
+  format: string;
   force?: boolean;
   maxFlips: number;
 }
@@ -23,7 +24,7 @@ export function registerCompare(program: Command): Command {
     .description('Compare two result files question by question: changes with paired 95% CIs and significance, latency/cost ratios, flipped questions')
     .argument('<a>', 'result JSON of the earlier run (A)')
     .argument('<b>', 'result JSON of the later run (B)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'json']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(formatsFor('comparison')).default('table'))
     .option('--force', 'compare runs of different datasets or question sets on their common questions only')
     .option('--max-flips <n>', 'flipped questions listed per category (table/md)', parseCount, 50)
     .configureOutput({ outputError: () => {} })
@@ -31,7 +32,7 @@ export function registerCompare(program: Command): Command {
     .action(async (a: string, b: string, opts: CompareCliOptions) => {
       const [runA, runB] = await Promise.all([readResultFile(a), readResultFile(b)]);
       const comparison = compareRuns(runA, runB, { force: opts.force ?? false, labels: { a, b } });
-      process.stdout.write(formatComparison(comparison, opts.format, { maxFlipsPerCategory: opts.maxFlips }));
+      process.stdout.write(render('comparison', opts.format, comparison, { maxFlipsPerCategory: opts.maxFlips }));
     });
 }
 

@@ -10,7 +10,7 @@ import { type Command, Option } from 'commander';
 import { readResultFile } from '../../compare/read.js';
 import type { GateConfig } from '../../gate/config.js';
 import { evaluateGate } from '../../gate/evaluate.js';
-import { formatGateReport, type GateFormat, toJUnitXml } from '../../gate/report.js';
+import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { usageErrorToInputError } from './compare.js';
@@ -27,7 +27,8 @@ export interface GateCliOptions {
   current: string;
   config?: string;
   junit?: string;
-  format: GateFormat;
+  /** A format of the reporter registry that renders gate reports. */
+  format: string;
 }
 
 export function registerGate(program: Command, deps: GateCommandDeps): Command {
@@ -38,7 +39,7 @@ export function registerGate(program: Command, deps: GateCommandDeps): Command {
     .option('--current <file>', 'result JSON of this change', DEFAULT_CURRENT)
     .option('--config <file>', 'config file with a "gate" section (thresholds)')
     .option('--junit <file>', 'also write JUnit XML: one test case per pipeline and threshold')
-    .addOption(new Option('--format <format>', 'report format on stdout').choices(['table', 'md']).default('table'))
+    .addOption(new Option('--format <format>', 'report format on stdout').choices(formatsFor('gate')).default('table'))
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (opts: GateCliOptions) => {
@@ -53,9 +54,9 @@ export async function runGate(opts: GateCliOptions, deps: GateCommandDeps): Prom
     const config = await deps.loadGateConfig(opts.config);
     const [baseline, current] = await Promise.all([readResultFile(opts.baseline), readResultFile(opts.current)]);
     const report = evaluateGate(baseline, current, config, { labels: { a: opts.baseline, b: opts.current } });
-    process.stdout.write(formatGateReport(report, opts.format));
-    if (opts.junit) await writeFileAtomic(opts.junit, toJUnitXml(report));
-    if (summaryFile) await appendStepSummary(summaryFile, formatGateReport(report, 'md'));
+    process.stdout.write(render('gate', opts.format, report));
+    if (opts.junit) await writeFileAtomic(opts.junit, render('gate', 'junit', report));
+    if (summaryFile) await appendStepSummary(summaryFile, render('gate', 'md', report));
     return report.passed ? 0 : 1;
   } catch (e) {
     // Say in the job summary why the gate could not run, then let the CLI exit 2 as usual.

@@ -1,0 +1,39 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preflight } from './preflight.js';
+
+let url = '';
+const seen: { path: string; auth: string | undefined }[] = [];
+const server = createServer((req, res) => {
+  seen.push({ path: req.url ?? '', auth: req.headers.authorization });
+  res.statusCode = req.headers.authorization === 'Bearer bad' ? 401 : req.url === '/v1/models' ? 200 : 404;
+  res.end('{}');
+});
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('preflight', () => {
+  it('asks GET <baseURL>/models once per provider, with its key', async () => {
+    await preflight([{ name: 'a', baseURL: url, apiKey: 'good' }]);
+    expect(seen.at(-1)).toEqual({ path: '/v1/models', auth: 'Bearer good' });
+  });
+
+  it('a server without /models (404) is reachable', async () => {
+    await expect(preflight([{ name: 'a', baseURL: `${url}/other` }])).resolves.toBeUndefined();
+  });
+
+  it('refuses a rejected key and a server that is not listening, naming the provider', async () => {
+    await expect(preflight([{ name: 'srv', baseURL: url, apiKey: 'bad' }])).rejects.toThrow(/provider "srv" at .* rejected the API key \(HTTP 401\)/);
+    // A port nothing listens on any more.
+    const spare = createServer();
+    await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));
+    const port = (spare.address() as AddressInfo).port;
+    await new Promise<void>((r) => spare.close(() => r()));
+    await expect(preflight([{ name: 'down', baseURL: `http://127.0.0.1:${port}/v1` }])).rejects.toThrow(/provider "down" at http:\/\/127\.0\.0\.1:\d+\/v1 is not reachable \(ECONNREFUSED\)/);
+  });
+});
