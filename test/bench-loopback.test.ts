@@ -566,6 +566,25 @@ describe('interrupted runs resume without asking again', () => {
   });
 });
 
+describe('outage', () => {
+  it('the circuit breaker stops asking a failing provider: exit 1 with the resume command, the rest left undone', async () => {
+    const s = scenario('breaker', { concurrency: 1, circuitBreaker: 3, generation: { maxRetries: 0 } });
+    server.setFaults((req) => (req.path === '/v1/chat/completions' ? { kind: 'status', status: 503 } : null));
+    const before = server.requests.length;
+    try {
+      const run = await bench('circuit breaker', ['--config', s.config]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/provider "srv" failed 3 calls in a row: no more questions are sent to it/);
+      expect(run.stderr).toMatch(/stopped asking "srv" after consecutive failures; 7 question\(s\) not asked\. .*resume with: npm run bench -- --config .* --resume /);
+      // Three calls, then nothing: not ten questions each waiting out its retries.
+      expect(requestsSince(before).filter((r) => r.path === '/v1/chat/completions')).toHaveLength(3);
+      expect(existsSync(s.outDir)).toBe(false);
+    } finally {
+      server.setFaults(undefined);
+    }
+  });
+});
+
 describe('preflight', () => {
   it('a server that is not listening: exit 2 in seconds naming the provider, nothing written', async () => {
     const down = await startOpenAIServer();

@@ -157,6 +157,11 @@ export const ConfigSchema = z.strictObject({
   preflight: z.boolean().default(true),
   /** Cache remote model responses on disk (content-addressed), so reruns are free and identical. */
   responseCache: z.boolean().default(true),
+  /**
+   * Stop asking a provider after this many consecutive failed calls (server errors, timeouts): the
+   * rest of its questions are left for `--resume` and bench exits 1. null: never stop.
+   */
+  circuitBreaker: z.number().int().positive().nullable().default(5),
   /** `bench` exits 1 when a pipeline's share of failed questions is above this. */
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   scoring: z

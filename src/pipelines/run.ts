@@ -5,6 +5,7 @@ import type { Price } from '../config/schema.js';
 import { scoreRetrieval } from '../metrics/retrieval.js';
 import { classifyError, describeError, EmptyOutputError } from '../models/errors.js';
 import { callCostUsd } from '../models/prices.js';
+import { splitModelRef } from '../models/registry.js';
 import type { JudgeScore, ResultRecord, ScorerName } from '../results/schema.js';
 import { freshnessLabel } from '../scoring/freshness.js';
 import { scoreAnswer } from '../scoring/score.js';
@@ -95,6 +96,12 @@ export interface RunOptions {
   done?: Set<string>;
   /** Called as each record completes, in completion order (journal, progress). */
   onRecord?: (record: ResultRecord) => void | Promise<void>;
+  /**
+   * After this many consecutive failed calls (server, timeout) to one provider, stop scheduling its
+   * pairs: an outage would otherwise make every remaining question wait out its retries. The pairs
+   * left are not recorded (a resume runs them); `onTrip` is told once per provider.
+   */
+  breaker?: { consecutiveFailures: number; onTrip?: (provider: string, failures: number) => void };
   /** Stop scheduling new pairs (first Ctrl-C, SIGTERM): calls in flight finish and are recorded. */
   stop?: AbortSignal;
   /** Abort the calls in flight as well: their pairs stay undone, so a resume runs them again. */
@@ -111,13 +118,15 @@ export const recordKey = (questionId: string, pipeline: string) => `${pipeline}\
 export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
   const limit = pLimit(opts.config.concurrency);
   const records: ResultRecord[] = [];
+  const breaker = createBreaker(opts.breaker);
   const tasks: Promise<void>[] = [];
   for (const p of opts.pipelines) {
     for (const q of opts.questions) {
       if (opts.done?.has(recordKey(q.id, p.name))) continue;
       tasks.push(
         limit(async () => {
-          if (opts.stop?.aborted || opts.signal?.aborted) return;
+          const { provider } = splitModelRef(p.modelRef);
+          if (opts.stop?.aborted || opts.signal?.aborted || breaker.open(provider)) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
           const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens });
@@ -125,6 +134,7 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
           if (opts.signal?.aborted && a.error) return;
           const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;
           const record = toRecord(q, p.name, a, p.price, opts.scoring, judged);
+          breaker.observe(provider, record);
           records.push(record);
           await opts.onRecord?.(record);
         }),
@@ -133,4 +143,24 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
   }
   await Promise.all(tasks);
   return records;
+}
+
+/** Kinds of failure that say the provider itself is down, not that one question went wrong. */
+const OUTAGE: ReadonlySet<string> = new Set(['server', 'timeout']);
+
+function createBreaker(cfg: RunOptions['breaker']) {
+  const streak = new Map<string, number>();
+  const tripped = new Set<string>();
+  return {
+    open: (provider: string) => tripped.has(provider),
+    observe(provider: string, r: ResultRecord) {
+      if (!cfg) return;
+      const n = r.error && OUTAGE.has(r.error.kind) ? (streak.get(provider) ?? 0) + 1 : 0;
+      streak.set(provider, n);
+      if (n >= cfg.consecutiveFailures && !tripped.has(provider)) {
+        tripped.add(provider);
+        cfg.onTrip?.(provider, n);
+      }
+    },
+  };
 }

@@ -195,6 +195,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     });
 
     const total = specs.length * dataset.questions.length - journal.done.size;
+    const tripped: string[] = [];
     const task = opts.progress.start('answering', total);
     await runPipelines({
       pipelines: specs,
@@ -202,6 +203,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       config,
       scoring: { primary: config.scoring.primary, isAbstention },
       judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
+      breaker: config.circuitBreaker === null ? undefined : { consecutiveFailures: config.circuitBreaker, onTrip: (provider, n) => {
+        tripped.push(provider);
+        opts.progress.log(`provider "${provider}" failed ${n} calls in a row: no more questions are sent to it in this run`);
+      } },
       // The CLI's signal stops scheduling only: calls in flight finish and are recorded.
       stop: opts.signal,
       done: journal.done,
@@ -212,6 +217,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     });
     task.done();
     if (opts.signal?.aborted) throw new RunInterrupted(journal.meta.runId);
+    if (tripped.length > 0) throw new RunIncomplete(journal.meta.runId, tripped, specs.length * dataset.questions.length - journal.done.size);
 
     warnAboutAnswers(journal.records, pipelines, registry.providerType, warn);
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
@@ -257,6 +263,18 @@ function warnAboutAnswers(records: readonly ResultRecord[], pipelines: { name: s
     if (mine.length > 0 && cut / mine.length > TRUNCATION_WARN) {
       warn(`${p.name}: ${cut} of ${mine.length} answers hit the output-token limit (finish reason "length"); raise generation.maxOutputTokens`);
     }
+  }
+}
+
+/** Thrown when the circuit breaker stopped asking a provider: the pairs left are for a resume. */
+export class RunIncomplete extends Error {
+  constructor(
+    readonly runId: string,
+    readonly providers: string[],
+    readonly left: number,
+  ) {
+    super(`run ${runId} stopped asking ${providers.map((p) => `"${p}"`).join(', ')} after consecutive failures; ${left} question(s) not asked`);
+    this.name = 'RunIncomplete';
   }
 }
 

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
 import { formatCategoryTable, formatNotes, formatSummaryTable } from '../../report/table.js';
-import { ResultNotWritten, runBench, RunInterrupted } from '../../run/bench.js';
+import { ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { formatStatisticsTable } from '../../stats/table.js';
 import { createProgress } from '../../run/progress.js';
 import { InputError } from '../../util/errors.js';
@@ -81,6 +81,11 @@ export function registerBench(program: Command): void {
         for (const v of violations) process.stderr.write(`error rate: ${v}\n`);
         if (violations.length) process.exitCode = 1;
       } catch (err) {
+        if (err instanceof RunIncomplete) {
+          process.stderr.write(`ragvft: ${err.message}. Answers so far are saved; once the server is back, resume with: ${resumeCommand(o, err.runId)}\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (err instanceof ResultNotWritten) {
           process.stderr.write(`ragvft: ${err.message}; the answers are saved. Fix it, then write the result with: ${resumeCommand(o, err.runId)}\n`);
           process.exitCode = 1;
