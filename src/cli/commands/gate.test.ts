@@ -103,6 +103,24 @@ describe('ragvft gate (in-process)', () => {
     await expect(run('gate', '--current', files.same)).rejects.toBeInstanceOf(InputError);
     await expect(run('gate', '--baseline', files.base, '--format', 'xml')).rejects.toThrow(/--format.*xml.*invalid|Allowed choices/i);
   });
+
+  it('takes --format choices from the reporter registry: json parses, junit prints JUnit XML', async () => {
+    const json = await run('gate', '--baseline', files.base, '--current', files.worse, '--format', 'json');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.out);
+    expect(report.passed).toBe(false);
+    expect(report.violations.map((v: { pipeline: string }) => v.pipeline)).toContain('rag');
+    const junit = await run('gate', '--baseline', files.base, '--current', files.same, '--format', 'junit');
+    expect(junit.code).toBe(0);
+    expect(junit.out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ragvft gate"')).toBe(true);
+    expect(junit.out.match(/<testcase /g)).toHaveLength(20);
+  });
+
+  it('--junit <file> writes the same XML as --format junit prints', async () => {
+    const file = join(dir, 'same-junit.xml');
+    const { out } = await run('gate', '--baseline', files.base, '--current', files.worse, '--junit', file, '--format', 'junit');
+    expect(await readFile(file, 'utf8')).toBe(out);
+  });
 });
 
 describe('ragvft compare (in-process)', () => {
@@ -113,6 +131,11 @@ describe('ragvft compare (in-process)', () => {
     expect(json.version).toBe('2.0');
     expect(json.pipelines.find((p: { pipeline: string }) => p.pipeline === 'rag').metrics.accuracy.questions).toBe(170);
     expect(json.a.label).toBe(files.base);
+  });
+
+  it('refuses a format the registry has but comparisons do not support (InputError, exit 2)', async () => {
+    await expect(run('compare', files.base, files.worse, '--format', 'junit')).rejects.toBeInstanceOf(InputError);
+    await expect(run('compare', files.base, files.worse, '--format', 'junit')).rejects.toThrow(/Allowed choices are table, md, json/);
   });
 
   it('refuses a different dataset unless --force', async () => {
@@ -162,5 +185,8 @@ try {
     expect(usage.stderr.trim()).toBe("ragvft: required option '--baseline <file>' not specified");
     expect(cli('gate', '--help').status).toBe(0);
     expect(cli('compare', files.base, join(dir, 'missing.json')).status).toBe(2);
+    const unsupported = cli('compare', files.base, files.same, '--format', 'junit');
+    expect(unsupported.status).toBe(2);
+    expect(unsupported.stderr).toMatch(/junit.*Allowed choices are table, md, json/);
   });
 });
