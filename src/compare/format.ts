@@ -1,5 +1,5 @@
 /** Renders a Comparison as a terminal table, Markdown (PR comments, job summaries) or JSON. */
-import { terminalTable } from '../report/terminal-table.js';
+import { terminalTable, wrap } from '../report/terminal-table.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
 import { METRICS } from '../metrics/registry.js';
 import { type Comparison, type Flip, type FlipKind, type MetricComparison, type PipelineComparison, type RatioComparison } from './compare.js';
@@ -131,7 +131,8 @@ function formatTable(c: Comparison, maxFlips: number): string {
     if (g.flips.length > maxFlips) out.push(`    … and ${g.flips.length - maxFlips} more (see --format json)`);
   }
   if (c.notes.length > 0) out.push('', 'Notes:', ...c.notes.map((n) => `  - ${n}`));
-  return `${out.join('\n')}\n`;
+  // Prose lines wrap at 100 columns like the tables; table blocks fit already.
+  return `${out.map((l) => (l.includes('\n') ? l : wrap(l, 100, 4))).join('\n')}\n`;
 }
 
 // ---------------------------------------------------------------- Markdown

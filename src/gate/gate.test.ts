@@ -389,7 +389,7 @@ describe('reports', () => {
   it('renders Markdown with a table header, verdict and violations', () => {
     const md = formatGateReport(r, 'md');
     expect(md).toMatch(/^## ragvft gate: ❌ FAILED: \d+ threshold\(s\) violated/);
-    expect(md).toContain('| Pipeline | Check | Limit | Baseline | Current | Observed | Paired change (95%) | Result |\n|---|---|---|---|---|---|---|---|\n');
+    expect(md).toContain('| Pipeline | Check | Limit | Before | After | Change | 95% CI of change | Result |\n|---|---|---|---|---|---|---|---|\n');
     expect(md).toContain('base &amp; "main".json');
     expect(md).toContain('cur&lt;1&gt;.json');
     const rows = md.split('\n').filter((l) => l.startsWith('| '));

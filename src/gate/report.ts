@@ -1,5 +1,5 @@
 /** Gate report rendering: terminal table, Markdown (job summary), JSON and JUnit XML (CI test reports). */
-import { terminalTable } from '../report/terminal-table.js';
+import { terminalTable, wrap } from '../report/terminal-table.js';
 import { mdCell, mdTable } from '../compare/format.js';
 import { GATED_METRICS, type GatedThreshold } from '../metrics/registry.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
@@ -24,11 +24,11 @@ function cells(c: GateCheck): string[] {
   const limit = c.limit === null ? 'off' : ratioCheck ? fmtRatio(c.limit) : fmtNum(c.limit);
   const observed = ratioCheck ? fmtRatio(c.observed) : c.threshold === 'maxErrorRate' ? fmtNum(c.observed) : fmtSigned(c.observed);
   let evidence = '–';
-  if (c.ci) evidence = `CI ${fmtInterval(c.ci, true)}${c.pValue !== null ? `, ${pText(c.pValue)}` : ''}${c.significant ? ' *' : ''}`;
+  if (c.ci) evidence = `${fmtInterval(c.ci, true, 2)}${c.pValue !== null ? ` ${pText(c.pValue)}` : ''}${c.significant ? ' *' : ''}`;
   return [c.pipeline, CHECK_LABELS[c.threshold], limit, value(c.baseline), value(c.current), observed, evidence, STATUS_LABELS[c.status]];
 }
 
-const HEAD = ['Pipeline', 'Check', 'Limit', 'Baseline', 'Current', 'Observed', 'Paired change (95%)', 'Result'];
+const HEAD = ['Pipeline', 'Check', 'Limit', 'Before', 'After', 'Change', '95% CI of change', 'Result'];
 
 function verdict(r: GateReport): string {
   const skipped = r.checks.filter((c) => c.status === 'skip').length;
@@ -38,8 +38,8 @@ function verdict(r: GateReport): string {
 
 function policy(r: GateReport): string {
   return r.requireSignificance
-    ? 'Accuracy and freshness changes fail only when over tolerance and statistically significant (* = significant). Observed = drop or rise (positive is worse), ratio, or rate.'
-    : 'Accuracy and freshness changes fail when over tolerance, significant or not (* = significant). Observed = drop or rise (positive is worse), ratio, or rate.';
+    ? 'Accuracy and freshness changes fail only when over tolerance and statistically significant (* = significant). Before = baseline, After = current; Change = drop or rise (positive is worse), ratio, or rate.'
+    : 'Accuracy and freshness changes fail when over tolerance, significant or not (* = significant). Before = baseline, After = current; Change = drop or rise (positive is worse), ratio, or rate.';
 }
 
 /**
@@ -74,7 +74,8 @@ function terminal(r: GateReport): string {
   if (noise.length > 0) out.push('', 'Over tolerance but not significant:', ...noise.map((c) => `  ~ ${c.message}`));
   if (r.notes.length > 0) out.push('', 'Notes:', ...r.notes.map((n) => `  - ${n}`));
   out.push('', verdict(r));
-  return `${out.join('\n')}\n`;
+  // Prose lines wrap at 100 columns like the table; the table's own lines fit already.
+  return `${out.map((l) => (l.includes('\n') ? l : wrap(l, 100, 4))).join('\n')}\n`;
 }
 
 function markdown(r: GateReport): string {

@@ -97,3 +97,15 @@ describe('reporter registry', () => {
     }
   });
 });
+
+describe('wrap', () => {
+  it('wraps at the width, keeps the first line indentation and indents continuations', async () => {
+    const { wrap } = await import('./terminal-table.js');
+    const out = wrap(`  - ${'word '.repeat(40).trim()}`, 40, 4);
+    const lines = out.split('\n');
+    expect(lines.every((l) => l.length <= 40)).toBe(true);
+    expect(lines[0]!.startsWith('  - word')).toBe(true);
+    expect(lines[1]!.startsWith('      word')).toBe(true);
+    expect(out.replace(/\s+/g, ' ').trim()).toBe(`- ${'word '.repeat(40).trim()}`);
+  });
+});

@@ -20,17 +20,21 @@ export function terminalTable(head: string[]): Table.Table {
   });
 }
 
-/** Word-wraps a paragraph to `width` columns, continuation lines indented by `indent` spaces. */
+/**
+ * Word-wraps a paragraph to `width` columns; its own leading spaces are kept, continuation lines
+ * are indented `indent` spaces more.
+ */
 export function wrap(text: string, width = 100, indent = 2): string {
+  const lead = /^ */.exec(text)![0];
   const lines: string[] = [];
-  let line = '';
+  let line = lead;
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const next = line ? `${line} ${word}` : word;
-    if (next.length > width && line) {
+    const next = line.trim() ? `${line} ${word}` : `${line}${word}`;
+    if (next.length > width && line.trim()) {
       lines.push(line);
-      line = `${' '.repeat(indent)}${word}`;
+      line = `${lead}${' '.repeat(indent)}${word}`;
     } else line = next;
   }
-  if (line) lines.push(line);
+  if (line.trim()) lines.push(line);
   return lines.join('\n');
 }

@@ -123,6 +123,15 @@ describe('ragvft gate (in-process)', () => {
   });
 });
 
+describe('terminal output fits 100 columns', () => {
+  it('gate and compare tables, prose included', async () => {
+    for (const args of [['gate', '--baseline', files.base, '--current', files.worse], ['compare', files.base, files.worse]]) {
+      const { out } = await run(...args);
+      for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    }
+  });
+});
+
 describe('ragvft compare (in-process)', () => {
   it('prints table, Markdown and JSON', async () => {
     expect((await run('compare', files.base, files.worse)).out).toContain('Pipeline rag: 200 questions');
