@@ -38,6 +38,7 @@ import {
 } from './helpers/chat-script.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { type Fault, type OpenAIServer, type PromptInfo, type RecordedRequest, startOpenAIServer } from './helpers/openai-server.js';
+import { journalWith } from './helpers/runs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODEL = `chat:${CHAT_MODEL_ID}`;
@@ -575,17 +576,6 @@ describe('the LLM judge end to end', () => {
   });
 });
 
-/** The single run journal under `<cacheDir>/runs`, once its records.jsonl has at least `min` complete lines. */
-function journalWith(cacheDir: string, min: number): { runId: string; dir: string } | null {
-  const root = join(cacheDir, 'runs');
-  if (!existsSync(root)) return null;
-  const runs = readdirSync(root);
-  if (runs.length !== 1) return null;
-  const file = join(root, runs[0], 'records.jsonl');
-  if (!existsSync(file)) return null;
-  const complete = readFileSync(file, 'utf8').split('\n').slice(0, -1).length;
-  return complete >= min ? { runId: runs[0], dir: join(root, runs[0]) } : null;
-}
 
 /** Polls `probe` until it gives a value; fails as soon as `failed` says why (the test timeout is the backstop). */
 async function waitFor<T>(probe: () => T | null, failed: () => string | null): Promise<T> {

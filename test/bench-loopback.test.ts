@@ -16,6 +16,7 @@ import { readJournal } from '../src/run/journal.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { defaultAnswer, startOpenAIServer, type Fault, type OpenAIServer, type RecordedRequest } from './helpers/openai-server.js';
 import { writeTinyDataset } from './helpers/tiny-dataset.js';
+import { journalWith } from './helpers/runs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'sk-ragvft-TEST-DO-NOT-LEAK-0123456789abcdef';
@@ -172,17 +173,6 @@ function holdAfter(n: number, ms: number): (req: RecordedRequest) => Fault | nul
   return (req) => (req.path === '/v1/chat/completions' && chats++ >= n ? { kind: 'delay', ms } : null);
 }
 
-/** The single run journal under `<cacheDir>/runs`, once its records.jsonl has at least `min` complete lines. */
-function journalWith(cacheDir: string, min: number): { runId: string; dir: string } | null {
-  const root = join(cacheDir, 'runs');
-  if (!existsSync(root)) return null;
-  const runs = readdirSync(root);
-  if (runs.length !== 1) return null;
-  const file = join(root, runs[0], 'records.jsonl');
-  if (!existsSync(file)) return null;
-  const complete = readFileSync(file, 'utf8').split('\n').slice(0, -1).length; // lines ended by \n
-  return complete >= min ? { runId: runs[0], dir: join(root, runs[0]) } : null;
-}
 
 function readResult(s: Scenario, runId?: string): RunResult {
   return ResultSchema.parse(JSON.parse(readFileSync(join(s.outDir, runId ? `${runId}.json` : 'latest.json'), 'utf8')));
