@@ -217,7 +217,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     });
     task.done();
     if (opts.signal?.aborted) throw new RunInterrupted(journal.meta.runId);
-    if (tripped.length > 0) throw new RunIncomplete(journal.meta.runId, tripped, specs.length * dataset.questions.length - journal.done.size);
+    // The breaker may trip on the very last call: only questions left unasked make the run incomplete.
+    const left = specs.length * dataset.questions.length - journal.done.size;
+    if (tripped.length > 0 && left > 0) throw new RunIncomplete(journal.meta.runId, tripped, left);
 
     warnAboutAnswers(journal.records, pipelines, registry.providerType, warn);
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
