@@ -135,14 +135,13 @@ function agreement(maps: ById[], m: MetricDef): number {
 
 /**
  * Leader and runner-up by headline accuracy per answerable category; `tie`/`winner` are decided
- * after the batch runs. Unanswerable questions are left out: a pipeline that always abstains
- * would win them, which says nothing about answering.
+ * after the batch runs. Unanswerable questions have no eligible records for accuracy, so they get
+ * no winner: a pipeline that always abstains would win them, which says nothing about answering.
  */
 function winnersByCategory(names: readonly string[], recordsOf: (n: string) => ById, batch: BootstrapBatch): CategoryWinner[] {
   const head = metric(HEADLINE_METRIC);
   const winners: CategoryWinner[] = [];
   for (const category of CATEGORIES) {
-    if (category === 'unanswerable') continue;
     const ranked = names
       .map((name) => ({ name, byId: only(recordsOf(name), (r) => r.category === category && head.eligible(r)) }))
       .filter((p) => p.byId.size > 0)
