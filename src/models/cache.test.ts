@@ -35,7 +35,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const files = () => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+/** Answer entries (not the per-model `served/` records). */
+const files = () => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.json') && !f.startsWith('served'));
 
 describe('cacheKey', () => {
   const base: LanguageModelV3CallOptions = { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], temperature: 0, maxOutputTokens: 10 };
@@ -68,6 +69,7 @@ describe('cacheKey', () => {
       [m, base, 'http://other-host/v1'],
     ];
     const keys = variants.map(([mm, p, ns]) => cacheKey(mm, p, ns));
+    keys.push(cacheKey(m, base, undefined, 'model-reported-by-the-server'));
     expect(new Set([k, ...keys]).size).toBe(keys.length + 1);
   });
 });
@@ -151,5 +153,71 @@ describe('response cache middleware', () => {
     const r = await generateText({ model, prompt: 'q' });
     expect(r.text).toBe('Osric Vell');
     expect(errors).toHaveLength(1);
+  });
+});
+
+/** A server behind one URL whose weights can be swapped: it reports `served.id` as the answering model. */
+function swappableServer(served: { id: string }) {
+  const answer = () => (served.id === 'llama-a.gguf' ? 'Osric Vell' : 'Maren Quist');
+  return new MockLanguageModelV3({
+    provider: 'local-llama.chat',
+    modelId: 'default',
+    doGenerate: async () => ({ content: [{ type: 'text', text: answer() }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [], response: { modelId: served.id } }),
+    doStream: async () => ({
+      stream: simulateReadableStream({
+        chunks: [
+          { type: 'stream-start', warnings: [] },
+          { type: 'response-metadata', modelId: served.id },
+          { type: 'text-start', id: '1' },
+          { type: 'text-delta', id: '1', delta: answer() },
+          { type: 'text-end', id: '1' },
+          { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
+        ] satisfies LanguageModelV3StreamPart[],
+      }),
+    }),
+  });
+}
+
+describe('response cache: the model the server reports', () => {
+  for (const mode of ['generate', 'stream'] as const) {
+    it(`${mode}: another model behind the same URL and configured id never replays the old answers, and is warned about once`, async () => {
+      const served = { id: 'llama-a.gguf' };
+      const inner = swappableServer(served);
+      const notices: string[] = [];
+      const model = wrapWithCache(inner, dir, { namespace: 'http://127.0.0.1:8080/v1', onModelChange: (m) => notices.push(m) });
+      const ask = async (prompt: string) => (mode === 'generate' ? (await generateText({ model, prompt })).text : await streamText({ model, prompt }).text);
+      const calls = () => (mode === 'generate' ? inner.doGenerateCalls.length : inner.doStreamCalls.length);
+
+      expect(await ask('q1')).toBe('Osric Vell');
+      expect(await ask('q1')).toBe('Osric Vell');
+      expect(calls()).toBe(1);
+      const entry = JSON.parse(readFileSync(join(dir, files()[0]), 'utf8'));
+      expect(entry.model).toEqual({ provider: 'local-llama.chat', modelId: 'default', reportedModelId: 'llama-a.gguf' });
+
+      served.id = 'qwen-b.gguf'; // the server was restarted with other weights
+      expect(await ask('q2')).toBe('Maren Quist'); // a live call notices the switch
+      expect(notices).toEqual(['the server now reports model qwen-b.gguf for default (previously llama-a.gguf); cached answers of the previous model are not reused']);
+      expect(await ask('q1')).toBe('Maren Quist'); // not the cached answer of llama-a
+      expect(calls()).toBe(3);
+      expect(await ask('q1')).toBe('Maren Quist'); // the new model's answers are cached in turn
+      expect(await ask('q2')).toBe('Maren Quist');
+      expect(calls()).toBe(3);
+      expect(notices).toHaveLength(1);
+
+      // Switching back is a change too: the first model's entries are valid again for it.
+      served.id = 'llama-a.gguf';
+      expect(await ask('q3')).toBe('Osric Vell');
+      expect(await ask('q1')).toBe('Osric Vell');
+      expect(calls()).toBe(4);
+      expect(notices).toHaveLength(2);
+    });
+  }
+
+  it('remembers the reported model on disk, per endpoint and configured model', async () => {
+    const served = { id: 'llama-a.gguf' };
+    await generateText({ model: wrapWithCache(swappableServer(served), dir, { namespace: 'http://host-1/v1' }), prompt: 'q' });
+    const records = readdirSync(join(dir, 'served')).map((f) => JSON.parse(readFileSync(join(dir, 'served', f), 'utf8')));
+    expect(records).toEqual([expect.objectContaining({ provider: 'local-llama.chat', modelId: 'default', reportedModelId: 'llama-a.gguf' })]);
+    expect(JSON.stringify(records)).not.toContain('host-1'); // the endpoint is only hashed into the file name
   });
 });

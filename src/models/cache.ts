@@ -10,6 +10,21 @@
  * A hit is marked with `providerMetadata.ragvft.cached = true` (answer.ts reads it), so cached
  * rows can be kept out of latency percentiles. Only finished text answers are stored: a failed
  * or cut stream, a tool call, or an answer cut short by an error is never cached.
+ *
+ * Which model answered. The configured model id and the URL do not say which weights a server
+ * runs: a llama.cpp or vLLM server can be restarted with another model behind the same URL and
+ * the same configured id. Servers report the model that answered (`response.modelId`, the `model`
+ * field of the response), so:
+ *  - each entry stores the reported id (`model.reportedModelId`);
+ *  - per (endpoint, provider, configured model) pair, the last reported id is remembered in
+ *    `<dir>/served/<pair>.served` (JSON), and that id is part of every key (`served` in cacheKey);
+ *  - when a live call reports another id than the remembered one, the new id is remembered,
+ *    `onModelChange` is told once ("the server now reports model X for Y; cached answers of the
+ *    previous model are not reused"), and this and every later answer is keyed by the new id.
+ *    Lookups use the remembered id, so entries of the previous model never match again.
+ * The limit of this design: a switch is noticed by a live call. A run whose every answer is
+ * already cached makes none, so it replays the answers of the model last seen (--no-cache asks
+ * again); calls already in flight when a switch is noticed may still hit old entries.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +43,7 @@ import { sha256, stableStringify } from '../util/hash.js';
 import { redactDeep } from '../util/redact.js';
 
 /** Bump when the key material or entry format changes: old entries then simply miss. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface ResponseCacheOptions {
   /** Folder of entries (`<dir>/<key[0..2]>/<key>.json`), e.g. `<cacheDir>/responses`. */
@@ -40,13 +55,16 @@ export interface ResponseCacheOptions {
   namespace?: string;
   /** A cache write failed (disk full, permissions). The answer itself is unaffected. */
   onWriteError?: (err: unknown) => void;
+  /** The server reports another model than before for this endpoint and model: called once per change. */
+  onModelChange?: (message: string) => void;
 }
 
 /** What one cache file holds. */
 export interface CacheEntry {
   format: typeof CACHE_FORMAT;
   key: string;
-  model: { provider: string; modelId: string };
+  /** `reportedModelId`: the model id the server reported for this answer (null: it reported none). */
+  model: { provider: string; modelId: string; reportedModelId: string | null };
   text: string;
   usage: StoredUsage;
   finishReason: LanguageModelV3FinishReason;
@@ -61,13 +79,17 @@ interface StoredUsage {
 
 export const CACHED_METADATA = { ragvft: { cached: true } } as const;
 
-/** The content-addressed key of a call: sha256 over what determines the answer, nothing else. */
-export function cacheKey(model: Pick<LanguageModelV3, 'provider' | 'modelId'>, params: LanguageModelV3CallOptions, namespace?: string): string {
+/**
+ * The content-addressed key of a call: sha256 over what determines the answer, nothing else.
+ * `served`: the model id the server last reported for this endpoint and model (see the top).
+ */
+export function cacheKey(model: Pick<LanguageModelV3, 'provider' | 'modelId'>, params: LanguageModelV3CallOptions, namespace?: string, served?: string | null): string {
   const material = {
     format: CACHE_FORMAT,
     namespace: namespace ?? null,
     provider: model.provider,
     modelId: model.modelId,
+    served: served ?? null,
     prompt: params.prompt,
     settings: {
       maxOutputTokens: params.maxOutputTokens,
@@ -98,12 +120,61 @@ const usesTools = (params: LanguageModelV3CallOptions) => (params.tools?.length 
 /** Finished answers only: 'error'/'other' mean the model did not complete normally. */
 const finishedNormally = (f: LanguageModelV3FinishReason) => f.unified === 'stop' || f.unified === 'length' || f.unified === 'content-filter';
 
+/** What is remembered per (dir, endpoint, provider, configured model): shared by every middleware of this process. */
+interface ServedState {
+  file: string;
+  reported: string | null;
+  warned: Set<string>;
+}
+const servedStates = new Map<string, Promise<ServedState>>();
+
+function servedState(dir: string, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, namespace: string | undefined): Promise<ServedState> {
+  const pair = sha256(stableStringify({ namespace: namespace ?? null, provider: model.provider, modelId: model.modelId })).slice(0, 32);
+  // Not `.json`: the `.json` files of the cache are its answer entries, and only they.
+  const file = join(dir, 'served', `${pair}.served`);
+  let state = servedStates.get(file);
+  if (!state) {
+    state = readFile(file, 'utf8')
+      .then((raw) => {
+        const r = (JSON.parse(raw) as { reportedModelId?: unknown }).reportedModelId;
+        return typeof r === 'string' && r ? r : null;
+      })
+      .catch(() => null)
+      .then((reported) => ({ file, reported, warned: new Set<string>() }));
+    servedStates.set(file, state);
+  }
+  return state;
+}
+
+/** The id a live answer reported: a non-empty string, else null (the server said nothing). */
+const reportedId = (id: unknown) => (typeof id === 'string' && id.length > 0 ? id : null);
+
 export function createResponseCacheMiddleware(opts: ResponseCacheOptions): LanguageModelV3Middleware {
-  const store = async (key: string, model: LanguageModelV3, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
+  /** Records what a live call reported; returns the served id that keys its answer. */
+  const observe = async (state: ServedState, model: LanguageModelV3, reported: string | null): Promise<string | null> => {
+    if (reported === null || reported === state.reported) return state.reported;
+    const previous = state.reported;
+    state.reported = reported;
+    if (previous !== null) {
+      const msg = `the server now reports model ${reported} for ${model.modelId} (previously ${previous}); cached answers of the previous model are not reused`;
+      if (!state.warned.has(msg)) {
+        state.warned.add(msg);
+        opts.onModelChange?.(msg);
+      }
+    }
+    try {
+      await writeFileAtomic(state.file, `${JSON.stringify({ format: CACHE_FORMAT, provider: model.provider, modelId: model.modelId, reportedModelId: reported, since: new Date().toISOString() })}\n`);
+    } catch (err) {
+      opts.onWriteError?.(err);
+    }
+    return reported;
+  };
+
+  const store = async (key: string, model: LanguageModelV3, reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
     const entry: CacheEntry = {
       format: CACHE_FORMAT,
       key,
-      model: { provider: model.provider, modelId: model.modelId },
+      model: { provider: model.provider, modelId: model.modelId, reportedModelId: reported },
       text,
       usage: toStoredUsage(usage),
       finishReason: { unified: finishReason.unified, raw: finishReason.raw },
@@ -122,28 +193,36 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
 
     async wrapGenerate({ doGenerate, params, model }) {
       if (usesTools(params)) return doGenerate();
-      const key = cacheKey(model, params, opts.namespace);
+      const state = await servedState(opts.dir, model, opts.namespace);
+      const key = cacheKey(model, params, opts.namespace, state.reported);
       const hit = await readEntry(opts.dir, key);
       if (hit) {
         params.abortSignal?.throwIfAborted();
         return generateResultFrom(hit);
       }
       const result = await doGenerate();
+      const reported = reportedId(result.response?.modelId);
+      const served = await observe(state, model, reported);
       const text = textOnly(result.content);
-      if (text !== null && finishedNormally(result.finishReason)) await store(key, model, text, result.usage, result.finishReason);
+      if (text !== null && finishedNormally(result.finishReason)) await store(cacheKey(model, params, opts.namespace, served), model, reported, text, result.usage, result.finishReason);
       return result;
     },
 
     async wrapStream({ doStream, params, model }) {
       if (usesTools(params)) return doStream();
-      const key = cacheKey(model, params, opts.namespace);
+      const state = await servedState(opts.dir, model, opts.namespace);
+      const key = cacheKey(model, params, opts.namespace, state.reported);
       const hit = await readEntry(opts.dir, key);
       if (hit) {
         params.abortSignal?.throwIfAborted();
         return { stream: replayStream(hit) };
       }
       const { stream, ...rest } = await doStream();
-      return { ...rest, stream: stream.pipeThrough(recordingTap((text, usage, finishReason) => store(key, model, text, usage, finishReason))) };
+      const onComplete = async (reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
+        const served = await observe(state, model, reported);
+        await store(cacheKey(model, params, opts.namespace, served), model, reported, text, usage, finishReason);
+      };
+      return { ...rest, stream: stream.pipeThrough(recordingTap(onComplete, (reported) => observe(state, model, reported))) };
     },
   };
 }
@@ -159,8 +238,13 @@ export function wrapWithCache(model: LanguageModelV3, dir: string, opts: Omit<Re
  * ended with a normal `finish` and carried nothing but text: an error part, a stream that
  * errors or is cancelled (cut connection, abort), or tool/file output means no entry.
  */
-function recordingTap(onComplete: (text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => Promise<void>) {
+function recordingTap(
+  onComplete: (reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => Promise<void>,
+  /** A finished stream that is not cached still tells which model answered. */
+  onReported: (reported: string | null) => Promise<unknown>,
+) {
   let text = '';
+  let reported: string | null = null;
   let cacheable = true;
   let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | null = null;
   return new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
@@ -172,8 +256,10 @@ function recordingTap(onComplete: (text: string, usage: LanguageModelV3Usage, fi
         case 'finish':
           finish = part;
           break;
-        case 'stream-start':
         case 'response-metadata':
+          reported = reportedId(part.modelId) ?? reported;
+          break;
+        case 'stream-start':
         case 'text-start':
         case 'text-end':
         case 'raw':
@@ -190,7 +276,8 @@ function recordingTap(onComplete: (text: string, usage: LanguageModelV3Usage, fi
     },
     async flush() {
       const f = finish as Extract<LanguageModelV3StreamPart, { type: 'finish' }> | null;
-      if (cacheable && f && finishedNormally(f.finishReason)) await onComplete(text, f.usage, f.finishReason);
+      if (cacheable && f && finishedNormally(f.finishReason)) await onComplete(reported, text, f.usage, f.finishReason);
+      else if (reported !== null) await onReported(reported);
     },
   });
 }
@@ -211,7 +298,7 @@ function generateResultFrom(e: CacheEntry): LanguageModelV3GenerateResult {
     finishReason: e.finishReason,
     usage: fromStoredUsage(e.usage),
     providerMetadata: CACHED_METADATA,
-    response: { modelId: e.model.modelId },
+    response: { modelId: e.model.reportedModelId ?? e.model.modelId },
     warnings: [],
   };
 }
@@ -220,7 +307,7 @@ function generateResultFrom(e: CacheEntry): LanguageModelV3GenerateResult {
 function replayStream(e: CacheEntry): ReadableStream<LanguageModelV3StreamPart> {
   const parts: LanguageModelV3StreamPart[] = [
     { type: 'stream-start', warnings: [] },
-    { type: 'response-metadata', modelId: e.model.modelId },
+    { type: 'response-metadata', modelId: e.model.reportedModelId ?? e.model.modelId },
     { type: 'text-start', id: 'cached' },
     ...(e.text ? [{ type: 'text-delta' as const, id: 'cached', delta: e.text }] : []),
     { type: 'text-end', id: 'cached' },

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('openOrBuildIndex: build', () => {
     expect(embedder.calls).toBe(Math.ceil(chunks.length / 4));
     expect(progress.at(-1)).toEqual([chunks.length, chunks.length]);
     expect((await readdir(dir)).sort()).toEqual(['chunks.json', 'index.bin', 'manifest.json']); // no temp files left
-    expect(await readManifest()).toMatchObject({ formatVersion: 1, embeddingModel: 'test:hash-bow', dim: 32, space: 'cosine', M: 8, efConstruction: 50, corpusHash: 'corpus-1', chunking, count: chunks.length, seed: 100 });
+    expect(await readManifest()).toMatchObject({ formatVersion: 2, indexFile: { size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }, embeddingModel: 'test:hash-bow', dim: 32, space: 'cosine', M: 8, efConstruction: 50, corpusHash: 'corpus-1', chunking, count: chunks.length, seed: 100 });
 
     for (const chunk of chunks) {
       const [best] = index.search(embedder.vector(chunkEmbeddingText(chunk)), 3);
@@ -158,10 +158,10 @@ describe('openOrBuildIndex: reuse', () => {
     ['the manifest is missing', () => rm(join(dir, 'manifest.json')), /no readable manifest/],
     ['the manifest is not JSON', () => writeFile(join(dir, 'manifest.json'), '{"formatVersion": 1, "dim'), /no readable manifest/],
     ['the manifest lacks fields', () => writeFile(join(dir, 'manifest.json'), '{"formatVersion": 1}'), /manifest invalid/],
-    ['the manifest has another format version', async () => writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...(await readManifest()), formatVersion: 2 })), /manifest invalid \(formatVersion/],
+    ['the manifest has another format version', async () => writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...(await readManifest()), formatVersion: 1 })), /manifest invalid \(formatVersion/],
     ['index.bin is missing', () => rm(join(dir, 'index.bin')), /index.bin is missing/],
-    ['index.bin is truncated', () => truncate(join(dir, 'index.bin'), 500), /index.bin is truncated/],
-    ['index.bin is cut after the vectors', async () => truncate(join(dir, 'index.bin'), (await readFile(join(dir, 'index.bin'))).length - 2), /index.bin could not be read/],
+    ['index.bin is truncated', () => truncate(join(dir, 'index.bin'), 500), /index.bin has 500 bytes, its manifest recorded/],
+    ['index.bin is cut after the vectors', async () => truncate(join(dir, 'index.bin'), (await readFile(join(dir, 'index.bin'))).length - 2), /index.bin has \d+ bytes/],
     ['chunks.json is missing', () => rm(join(dir, 'chunks.json')), /chunks.json is missing/],
   ];
   it.each(damage)('rebuilds when %s', async (_name, harm, reason) => {
@@ -281,5 +281,52 @@ describe('measureRecall', () => {
   it('refuses an empty query set', async () => {
     const { index } = await openOrBuildIndex(options());
     expect(() => measureRecall(index, [], 10, 64)).toThrow(/at least one query/);
+  });
+});
+
+describe('openOrBuildIndex: index.bin is verified by its sha256 before hnswlib reads it', () => {
+  /** hnswlib's layout: 96-byte header, then per element [link count u32, maxM0 ids u32][dim float32][label u64]. */
+  async function layout() {
+    const bytes = await readFile(join(dir, 'index.bin'));
+    const u64 = (o: number) => Number(bytes.readBigUInt64LE(o));
+    return { bytes, count: u64(16), perElement: u64(24), labelOffset: u64(32), dataOffset: u64(40) };
+  }
+  /** Rewrites index.bin in place (same size) and, like `cp -p` or `touch -r`, restores its mtime. */
+  async function damage(mutate: (l: Awaited<ReturnType<typeof layout>>) => void) {
+    const path = join(dir, 'index.bin');
+    const before = await stat(path);
+    const l = await layout();
+    mutate(l);
+    await writeFile(path, l.bytes);
+    await utimes(path, before.atime, before.mtime);
+    expect((await stat(path)).size).toBe(before.size);
+  }
+  const each = (l: Awaited<ReturnType<typeof layout>>, fn: (at: number) => void) => {
+    for (let i = 0; i < l.count; i++) fn(96 + i * l.perElement);
+  };
+  const cases: Array<[string, (l: Awaited<ReturnType<typeof layout>>) => void]> = [
+    ['NaN-filled vectors', (l) => each(l, (at) => { for (let o = l.dataOffset; o < l.labelOffset; o += 4) l.bytes.writeFloatLE(Number.NaN, at + o); })],
+    ['emptied neighbour lists', (l) => each(l, (at) => l.bytes.writeUInt32LE(0, at))],
+    ['out-of-range neighbour ids', (l) => each(l, (at) => { for (let o = 4; o < l.dataOffset; o += 4) l.bytes.writeUInt32LE(0xfffffff0, at + o); })],
+    ['random bytes after the header', (l) => { const r = mulberry32(9); for (let o = 96; o < l.bytes.length; o++) l.bytes[o] = Math.floor(r() * 256); }],
+    ['two vectors swapped', (l) => { const a = 96 + l.dataOffset; const b = 96 + l.perElement + l.dataOffset; const n = l.labelOffset - l.dataOffset; const tmp = Buffer.from(l.bytes.subarray(a, a + n)); l.bytes.copy(l.bytes, a, b, b + n); tmp.copy(l.bytes, b); }],
+  ];
+  it.each(cases)('%s (size and mtime kept): rebuilt with a reason, correct results, no crash', async (_name, mutate) => {
+    await openOrBuildIndex(options());
+    await damage(mutate);
+    const { index, reused, reason } = await openOrBuildIndex(options());
+    expect(reused).toBe(false);
+    expect(reason).toMatch(/index.bin failed its checksum/);
+    const embedder = new HashEmbedder();
+    for (const c of chunks) expect(index.search(embedder.vector(chunkEmbeddingText(c)), 1)[0].chunk.id).toBe(c.id);
+    const again = await openOrBuildIndex(options());
+    expect(again.reused).toBe(true);
+    expect(again.index.search(embedder.vector('glacier ice'), 1)[0].chunk.docId).toBe('doc-3');
+  });
+
+  it('leaves no pinned copy of index.bin behind', async () => {
+    await openOrBuildIndex(options());
+    await openOrBuildIndex(options());
+    expect((await readdir(dir)).sort()).toEqual(['chunks.json', 'index.bin', 'manifest.json']);
   });
 });

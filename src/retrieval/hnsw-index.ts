@@ -1,9 +1,9 @@
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
-import { stableStringify } from '../util/hash.js';
+import { sha256File, stableStringify } from '../util/hash.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { type Chunk, chunkEmbeddingText, type ChunkingOptions } from './chunk.js';
 import type { Embedder } from './embedding/types.js';
@@ -15,7 +15,8 @@ type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export type Space = 'cosine' | 'ip' | 'l2';
 
-export const INDEX_FORMAT_VERSION = 1;
+/** 2: the manifest records index.bin's size and sha256, checked before every readIndex. */
+export const INDEX_FORMAT_VERSION = 2;
 /** hnswlib's own default seed. */
 export const DEFAULT_SEED = 100;
 /** Used when a search names no efSearch (the config default). hnswlib's own default, 10, is too low. */
@@ -37,6 +38,9 @@ const IndexManifestSchema = z.strictObject({
   seed: z.number().int(),
   builtAt: z.string(),
   buildSeconds: z.number().nonnegative(),
+  /** index.bin as written. hnswlib trusts its input (damaged links or ids crash it, NaN poisons
+   * distances), so the file's sha256 is verified on every load before native code sees it. */
+  indexFile: z.strictObject({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
 });
 export type IndexManifest = z.infer<typeof IndexManifestSchema>;
 
@@ -79,7 +83,7 @@ export interface OpenOrBuildOptions {
 }
 
 /** The manifest fields that define an index: if any differs, the stored index is not the one asked for. */
-type IndexIdentity = Omit<IndexManifest, 'builtAt' | 'buildSeconds'>;
+type IndexIdentity = Omit<IndexManifest, 'builtAt' | 'buildSeconds' | 'indexFile'>;
 
 /**
  * Reuses the index stored in `dir` if it was built from exactly these chunks with these settings,
@@ -133,10 +137,6 @@ async function checkStoredIndex(dir: string, wanted: IndexIdentity, chunks: read
   // Labels are positions in the chunk list, so the list itself must be identical, not just as long.
   if (stableStringify(storedChunks) !== stableStringify(chunks)) return { ok: false, reason: 'chunk list differs from the stored one' };
 
-  // Last line of defence before readIndex: the binary must have the manifest's dimension and size,
-  // because hnswlib loads a file of another dimension as garbage without complaint.
-  const headerProblem = await checkIndexFileHeader(join(dir, FILES.index), manifest);
-  if (headerProblem) return { ok: false, reason: headerProblem };
   return { ok: true, manifest };
 }
 
@@ -214,16 +214,42 @@ async function checkIndexFileHeader(path: string, m: IndexManifest): Promise<str
 
 type Load = { ok: true; index: VectorIndex } | { ok: false; reason: string };
 
+let pinCounter = 0;
+
+/**
+ * Loads index.bin only after its bytes passed the manifest's sha256. The file is first pinned
+ * under a private name (a hard link, else a copy), and the pinned file is what is hashed and what
+ * readIndex reads: a concurrent rebuild renaming a new index.bin into place cannot slip unverified
+ * bytes in between the check and the load.
+ */
 async function loadIndex(dir: string, manifest: IndexManifest, chunks: Chunk[]): Promise<Load> {
-  const hnsw = new HierarchicalNSW(manifest.space, manifest.dim);
+  const path = join(dir, FILES.index);
+  const pinned = `${path}.${process.pid}.${Date.now()}.${++pinCounter}.verify`;
   try {
-    await hnsw.readIndex(join(dir, FILES.index));
-  } catch (e) {
-    // After a failed readIndex the native object is unusable; it is dropped with this scope.
-    return { ok: false, reason: `${FILES.index} could not be read (${(e as Error).message})` };
+    await link(path, pinned).catch(() => copyFile(path, pinned));
+  } catch {
+    return { ok: false, reason: `${FILES.index} is missing or unreadable` };
   }
-  if (hnsw.getCurrentCount() !== manifest.count) return { ok: false, reason: `${FILES.index} holds ${hnsw.getCurrentCount()} vectors, manifest says ${manifest.count}` };
-  return { ok: true, index: new HnswVectorIndex(hnsw, manifest, chunks) };
+  try {
+    const size = (await stat(pinned)).size;
+    if (size !== manifest.indexFile.size) return { ok: false, reason: `${FILES.index} has ${size} bytes, its manifest recorded ${manifest.indexFile.size} (damaged or replaced)` };
+    if ((await sha256File(pinned)) !== manifest.indexFile.sha256) return { ok: false, reason: `${FILES.index} failed its checksum (sha256 differs from the manifest: damaged or replaced)` };
+    // Belt and braces: the header must agree with the manifest (dimension, count, M), because
+    // hnswlib loads a file of another dimension as garbage without complaint.
+    const headerProblem = await checkIndexFileHeader(pinned, manifest);
+    if (headerProblem) return { ok: false, reason: headerProblem };
+    const hnsw = new HierarchicalNSW(manifest.space, manifest.dim);
+    try {
+      await hnsw.readIndex(pinned);
+    } catch (e) {
+      // After a failed readIndex the native object is unusable; it is dropped with this scope.
+      return { ok: false, reason: `${FILES.index} could not be read (${(e as Error).message})` };
+    }
+    if (hnsw.getCurrentCount() !== manifest.count) return { ok: false, reason: `${FILES.index} holds ${hnsw.getCurrentCount()} vectors, manifest says ${manifest.count}` };
+    return { ok: true, index: new HnswVectorIndex(hnsw, manifest, chunks) };
+  } finally {
+    await rm(pinned, { force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,8 +260,8 @@ async function buildAndStore(opts: OpenOrBuildOptions, wanted: IndexIdentity): P
   const hnsw = new HierarchicalNSW(wanted.space, wanted.dim);
   hnsw.initIndex(opts.chunks.length, wanted.M, wanted.efConstruction, wanted.seed);
   await addAllChunks(hnsw, opts);
-  const manifest: IndexManifest = { ...wanted, builtAt: new Date().toISOString(), buildSeconds: (performance.now() - started) / 1000 };
-  await storeIndex(opts.dir, hnsw, opts.chunks, manifest);
+  const built = { ...wanted, builtAt: new Date().toISOString(), buildSeconds: (performance.now() - started) / 1000 };
+  const manifest = await storeIndex(opts.dir, hnsw, opts.chunks, built);
   return new HnswVectorIndex(hnsw, manifest, opts.chunks);
 }
 
@@ -262,19 +288,24 @@ async function addAllChunks(hnsw: Hnsw, opts: OpenOrBuildOptions): Promise<void>
  * comes last: until the manifest is back, the directory reads as "no index", so a crash midway
  * causes a rebuild instead of pairing an old manifest with a new index.bin.
  */
-async function storeIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[], manifest: IndexManifest): Promise<void> {
+async function storeIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[], built: Omit<IndexManifest, 'indexFile'>): Promise<IndexManifest> {
   await rm(join(dir, FILES.manifest), { force: true });
-  await writeChunksAndIndex(dir, hnsw, chunks);
+  const indexFile = await writeChunksAndIndex(dir, hnsw, chunks);
+  const manifest: IndexManifest = { ...built, indexFile };
   await writeFileAtomic(join(dir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
 }
 
-async function writeChunksAndIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[]): Promise<void> {
+/** Returns index.bin's size and sha256, taken from the temp file before it is renamed into place. */
+async function writeChunksAndIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[]): Promise<IndexManifest['indexFile']> {
   await writeFileAtomic(join(dir, FILES.chunks), JSON.stringify(chunks));
   const path = join(dir, FILES.index);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     await hnsw.writeIndex(tmp);
+    const indexFile = { size: (await stat(tmp)).size, sha256: await sha256File(tmp) };
     await rename(tmp, path);
+    return indexFile;
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;

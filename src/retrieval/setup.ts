@@ -42,7 +42,12 @@ export interface EmbeddingModels {
 }
 
 export interface EmbedderSetup {
+  /** `id` is `<model>@<hash12>` for transformers.js models: the weights, not only the name. */
   embedder: Embedder;
+  /** The configured model (no hash): names the index folder, so a change of weights is reported as one. */
+  modelName: string;
+  /** Full sha256 identity of the loaded model files (see model-identity.ts); null for API models. */
+  modelHash: string | null;
   /** Tokens billed by an embedding API so far; null for local models. */
   apiTokens: (() => number) | null;
 }
@@ -59,6 +64,10 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
   const e = config.embedding;
   let inner: Embedder;
   let apiTokens: (() => number) | null = null;
+  let modelName = e.model;
+  let modelHash: string | null = null;
+  // Hash stamps of model files, so unchanged weights are not re-hashed on every run.
+  const stampDir = resolve(config.cacheDir, 'file-stamps');
   if (isApiModel(e.model)) {
     const api = await createApiEmbedder({ model: models.embeddingModel(e.model), id: e.model, batchSize: e.batchSize, maxRetries: config.generation.maxRetries });
     inner = api;
@@ -68,30 +77,37 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
     let modelId = e.model;
     if (e.model === 'local:ppmi-svd') {
       const texts = corpus.documents.map((d) => `${d.title}\n${d.text}`);
-      const built = await ensureLocalEmbeddingModel({ texts, dim: e.dim, localModelPath });
-      if (built.built) io.log(`built local embedding model ${built.modelId} (${e.dim} dims) in ${built.dir}`);
+      const built = await ensureLocalEmbeddingModel({ texts, dim: e.dim, localModelPath, stampDir });
+      if (built.built) io.log(`${built.reason ? 'rebuilt' : 'built'} local embedding model ${built.modelId} (${e.dim} dims) in ${built.dir}${built.reason ? ` (${built.reason})` : ''}`);
       modelId = built.modelId;
     }
-    inner = await createTransformersEmbedder({
+    const transformers = await createTransformersEmbedder({
       modelId,
       localModelPath,
       allowRemoteModels: e.allowRemoteModels,
       quantized: e.quantized,
       batchSize: e.batchSize,
       cacheDir: resolve(config.cacheDir, 'transformers-cache'),
+      stampDir,
     });
+    inner = transformers;
+    modelName = transformers.modelId;
+    modelHash = transformers.modelHash;
   }
+  // inner.id carries the weights' hash (and `quantized` is part of it), so other weights get another file.
   const cacheFile = resolve(config.cacheDir, 'embeddings', `${sha256(`${inner.id}|${e.quantized}`).slice(0, 16)}.bin`);
-  return { embedder: createCachedEmbedder(inner, cacheFile), apiTokens };
+  return { embedder: createCachedEmbedder(inner, cacheFile, { log: io.log }), modelName, modelHash, apiTokens };
 }
 
 /** Embedder, persistent HNSW index over the chunked corpus, and the retriever on top. */
 export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
-  const { embedder, apiTokens } = await createEmbedder(config, corpus, progress, models);
+  const { embedder, modelName, modelHash, apiTokens } = await createEmbedder(config, corpus, progress, models);
   const r = config.retrieval;
   const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
   const chunks = chunkDocuments(corpus.documents, chunking);
-  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(embedder.id).slice(0, 8)}`);
+  // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
+  // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place.
+  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(modelName).slice(0, 8)}`);
   const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(corpus.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
   let task: RetrievalTask | null = null;
   let ticked = 0;
@@ -112,5 +128,6 @@ export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, pr
   (task as RetrievalTask | null)?.done();
   progress.log(reused ? `reusing HNSW index (${index.size} chunks) in ${dir}` : `built HNSW index of ${index.size} chunks (${reason ?? 'new'})`);
   const retriever = createRetriever({ index, embedder, k: r.k, efSearch: r.efSearch, temporalFilter: r.temporalFilter });
-  return { retriever, embeddingModel: embedder.id, apiTokens };
+  /** embeddingModel: `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise. */
+  return { retriever, embeddingModel: embedder.id, embeddingModelHash: modelHash, apiTokens };
 }

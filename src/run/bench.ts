@@ -178,7 +178,11 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       const model = registry.languageModel(ref);
       // Local models are deterministic and their speed is part of the measurement: never cached.
       if (!useCache || isLocal(ref)) return model;
-      return wrapWithCache(model, resolve(config.cacheDir, 'responses'), { namespace: registry.endpoint(ref), onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`) });
+      return wrapWithCache(model, resolve(config.cacheDir, 'responses'), {
+        namespace: registry.endpoint(ref),
+        onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`),
+        onModelChange: (msg) => warn(`${ref}: ${msg}`),
+      });
     };
 
     const specs = pipelines.map((p) => {

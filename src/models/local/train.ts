@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { FinetuneExample } from '../../dataset/schema.js';
 import { writeFileAtomic } from '../../util/fs.js';
+import { sha256 } from '../../util/hash.js';
 import { encodeF32, encodeU32, featurize, softmax, WEIGHTS_FORMAT, WEIGHTS_VERSION, type LocalFinetuneWeights } from './memory.js';
 import { parseUserPrompt } from './prompt.js';
 import { countTokens } from './text.js';
@@ -132,11 +133,24 @@ const WeightsSchema = z.object({
   offsets: z.string(),
   buckets: z.string(),
   values: z.string(),
+  /** weightsChecksum() of the fields above, written by saveLocalFinetune and verified on load. */
+  checksum: z.string().optional(),
 });
+
+/**
+ * sha256 over the weights' content, in a fixed field order. A flipped byte inside the base64
+ * arrays still parses and passes the shape checks, and would silently change answers: the
+ * checksum makes such a file fail to load, so ensureLocalFinetune retrains it.
+ */
+export function weightsChecksum(w: LocalFinetuneWeights): string {
+  return sha256(JSON.stringify([w.format, w.version, w.features, w.classes, w.offsets, w.buckets, w.values]));
+}
 
 /** Writes `weights.json` then `manifest.json` (each via temp file + rename); the manifest marks a complete fine-tune. */
 export async function saveLocalFinetune(dir: string, weights: LocalFinetuneWeights, manifest: object): Promise<void> {
-  await writeFileAtomic(join(dir, 'weights.json'), JSON.stringify(weights));
+  const { format, version, features, classes, offsets, buckets, values } = weights;
+  const stored = { format, version, features, classes, offsets, buckets, values, checksum: weightsChecksum(weights) };
+  await writeFileAtomic(join(dir, 'weights.json'), JSON.stringify(stored));
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -150,5 +164,8 @@ export async function loadLocalFinetune(dir: string): Promise<LocalFinetuneWeigh
   }
   const parsed = WeightsSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${path} is not local fine-tune weights (format ${WEIGHTS_FORMAT} v${WEIGHTS_VERSION}): ${parsed.error.issues[0]?.message}`);
-  return parsed.data as LocalFinetuneWeights;
+  const weights = parsed.data as LocalFinetuneWeights & { checksum?: string };
+  if (weights.checksum === undefined) throw new Error(`${path} has no checksum (written by an older version), so it cannot be verified: retrain it`);
+  if (weights.checksum !== weightsChecksum(weights)) throw new Error(`${path} failed its checksum (damaged or edited): retrain it`);
+  return weights;
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,5 +88,38 @@ describe('createCachedEmbedder', () => {
   it('rejects a non-finite vector from the inner embedder', async () => {
     const bad: Embedder = { id: 'bad', dim: 2, embed: async (t) => t.map(() => Float32Array.of(0, Number.NaN)) };
     await expect(createCachedEmbedder(bad, file).embed(['x'])).rejects.toThrow(/not a finite number/);
+  });
+
+  it('detects vectors swapped between records: both are embedded again, with one notice', async () => {
+    const inner = fakeEmbedder();
+    const [a, b] = await createCachedEmbedder(inner, file).embed(['alpha', 'gamma']);
+    expect(a).not.toEqual(b);
+    const recs = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    [recs[0].v, recs[1].v] = [recs[1].v, recs[0].v];
+    writeFileSync(file, `${recs.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const notices: string[] = [];
+    const reopened = createCachedEmbedder(inner, file, { log: (m) => notices.push(m) });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/2 damaged record\(s\) failed their checksum/);
+    expect(await reopened.embed(['alpha', 'gamma'])).toEqual([a, b]);
+    expect(reopened.stats()).toEqual({ hits: 0, misses: 2 });
+  });
+
+  it('does not serve NaN-filled vectors or records without a checksum (older files)', async () => {
+    const inner = fakeEmbedder('fake/model', 2);
+    const nan = Buffer.alloc(8);
+    nan.writeFloatLE(Number.NaN, 0);
+    nan.writeFloatLE(Number.NaN, 4);
+    const { recordChecksum } = await import('./cache.js');
+    const h = (t: string) => createHash('sha256').update(t).digest('hex');
+    const v = nan.toString('base64');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ m: 'fake/model', h: h('alpha'), v, c: recordChecksum('fake/model', h('alpha'), v) })}\n${JSON.stringify({ m: 'fake/model', h: h('beta'), v: Buffer.alloc(8).toString('base64') })}\n`);
+    const notices: string[] = [];
+    const cached = createCachedEmbedder(inner, file, { log: (m) => notices.push(m) });
+    expect(notices[0]).toMatch(/2 damaged record/);
+    const out = await cached.embed(['alpha', 'beta']);
+    expect(out.every((x) => x.every(Number.isFinite))).toBe(true);
+    expect(cached.stats()).toEqual({ hits: 0, misses: 2 });
   });
 });

@@ -1,8 +1,14 @@
 /**
  * Disk cache of embeddings, keyed by model id + sha256(text). The file is JSONL, one record per
- * line: {"m": modelId, "h": sha256(text), "v": base64 of little-endian float32}. base64 keeps
- * vectors bit-exact; one line per record makes a crash mid-append lose only the last line,
- * which is dropped (and cut off the file) when the cache is next opened.
+ * line: {"m": modelId, "h": sha256(text), "v": base64 of little-endian float32, "c": checksum}.
+ * base64 keeps vectors bit-exact; one line per record makes a crash mid-append lose only the
+ * last line, which is dropped (and cut off the file) when the cache is next opened.
+ *
+ * `c` is sha256(m, h, v) (first 32 hex digits): it binds each vector to its model and text, so a
+ * damaged vector, or vectors swapped between records, fail the check on load and are embedded
+ * again (with one notice) instead of being served. The model id is the versioned one
+ * (`<model>@<hash12>` for transformers.js models, see model-identity.ts), so vectors of other
+ * weights never match. Records without `c` (older files) are not trusted either.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,7 +25,15 @@ interface CacheRecord {
   m: string;
   h: string;
   v: string;
+  c: string;
 }
+
+export interface CachedEmbedderOptions {
+  /** Where a one-line notice goes when damaged records were dropped. */
+  log?: (msg: string) => void;
+}
+
+export const recordChecksum = (m: string, h: string, v: string) => sha256(`${m}\u0000${h}\u0000${v}`).slice(0, 32);
 
 function encodeVector(v: Float32Array): string {
   const bytes = Buffer.alloc(v.length * 4);
@@ -35,38 +49,46 @@ function decodeVector(b64: string): Float32Array {
 }
 
 /** Entries of `modelId` in the file; cuts a partial last line so the next append starts clean. */
-function loadEntries(cacheFile: string, modelId: string, dim: number): Map<string, Float32Array> {
+function loadEntries(cacheFile: string, modelId: string, dim: number): { entries: Map<string, Float32Array>; damaged: number } {
   const entries = new Map<string, Float32Array>();
-  if (!existsSync(cacheFile)) return entries;
+  let damaged = 0;
+  if (!existsSync(cacheFile)) return { entries, damaged };
   const raw = readFileSync(cacheFile);
   const end = raw.lastIndexOf(0x0a) + 1; // bytes after the last newline are a torn record
   if (end < raw.length) truncateSync(cacheFile, end);
   for (const line of raw.subarray(0, end).toString('utf8').split('\n')) {
+    if (!line) continue;
     const rec = parseRecord(line);
-    if (!rec || rec.m !== modelId) continue;
+    if (rec && rec.m !== modelId) continue;
+    if (!rec || rec.c !== recordChecksum(rec.m, rec.h, rec.v)) {
+      // Garbage, a torn line in the middle, or a record whose vector is not the one written for it.
+      damaged++;
+      continue;
+    }
     const v = decodeVector(rec.v);
     try {
       assertFiniteVector(v, dim, 'cached embedding');
       entries.set(rec.h, v);
     } catch {
-      // A record from a model that changed shape, or damaged bytes: embed again instead.
+      damaged++; // intact but unusable (e.g. a model that changed shape): embed again instead.
     }
   }
-  return entries;
+  return { entries, damaged };
 }
 
 function parseRecord(line: string): CacheRecord | undefined {
   if (!line) return undefined;
   try {
     const rec = JSON.parse(line) as Partial<CacheRecord>;
-    return typeof rec.m === 'string' && typeof rec.h === 'string' && typeof rec.v === 'string' ? (rec as CacheRecord) : undefined;
+    return rec && typeof rec.m === 'string' && typeof rec.h === 'string' && typeof rec.v === 'string' ? ({ ...rec, c: typeof rec.c === 'string' ? rec.c : '' } as CacheRecord) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function createCachedEmbedder(inner: Embedder, cacheFile: string): CachedEmbedder {
-  const entries = loadEntries(cacheFile, inner.id, inner.dim);
+export function createCachedEmbedder(inner: Embedder, cacheFile: string, opts: CachedEmbedderOptions = {}): CachedEmbedder {
+  const { entries, damaged } = loadEntries(cacheFile, inner.id, inner.dim);
+  if (damaged > 0) opts.log?.(`embedding cache ${cacheFile}: ${damaged} damaged record(s) failed their checksum and are ignored; those texts are embedded again`);
   let hits = 0;
   let misses = 0;
 
@@ -86,7 +108,8 @@ export function createCachedEmbedder(inner: Embedder, cacheFile: string): Cached
       [...missing.keys()].forEach((k, i) => {
         assertFiniteVector(vectors[i], inner.dim, `embedding from ${inner.id}`);
         entries.set(k, vectors[i]);
-        lines.push(JSON.stringify({ m: inner.id, h: k, v: encodeVector(vectors[i]) } satisfies CacheRecord));
+        const v = encodeVector(vectors[i]);
+        lines.push(JSON.stringify({ m: inner.id, h: k, v, c: recordChecksum(inner.id, k, v) } satisfies CacheRecord));
       });
       mkdirSync(dirname(cacheFile), { recursive: true });
       appendFileSync(cacheFile, `${lines.join('\n')}\n`); // one write per call: records stay whole lines

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -90,7 +90,7 @@ describe('ensureLocalEmbeddingModel', () => {
       for (const bad of ['{"algorithm": "ppmi-svd+idf-', JSON.stringify({ ...good, dim: '16' }), JSON.stringify({ ...good, tuning: null })]) {
         writeFileSync(manifestPath, bad);
         const again = await ensureLocalEmbeddingModel({ texts: small, dim: 16, localModelPath: dir, seed: 3 });
-        expect(again).toEqual({ ...first, built: true });
+        expect(again).toEqual({ ...first, built: true, reason: expect.stringMatching(/ragvft-model.json missing or invalid/) });
         expect(JSON.parse(readFileSync(manifestPath, 'utf8'))).toMatchObject({ ...good, buildSeconds: expect.any(Number) });
       }
       expect((await ensureLocalEmbeddingModel({ texts: small, dim: 16, localModelPath: dir, seed: 3 })).built).toBe(false);
@@ -147,7 +147,9 @@ describe('ensureLocalEmbeddingModel', () => {
 
 describe('the local model through the transformers.js pipeline', () => {
   it('discovers the dimension and returns unit vectors', async () => {
-    expect(embedder.id).toBe(model.modelId);
+    expect(embedder.id).toMatch(new RegExp(`^${model.modelId}@[0-9a-f]{12}$`));
+    expect(embedder.modelId).toBe(model.modelId);
+    expect(embedder.id).toBe(`${model.modelId}@${embedder.modelHash.slice(0, 12)}`);
     expect(embedder.dim).toBe(DIM);
     const vectors = await embedder.embed(texts);
     expect(vectors).toHaveLength(texts.length);
@@ -219,5 +221,61 @@ describe('the local model through the transformers.js pipeline', () => {
     const missing = 'ragvft/ppmi-svd-000000000000';
     await expect(load(missing)).rejects.toThrow(missing);
     await expect(load(missing)).rejects.toThrow(join(root, missing));
+  });
+});
+
+describe('model identity: a hash over the files loaded, not the name', () => {
+  it('a damaged or replaced model.onnx (same size, mtime restored) is rebuilt with a reason, and the rebuilt folder is reused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-embedding-damage-'));
+    try {
+      const opts = { texts: texts.slice(0, 12), dim: 16, localModelPath: dir, seed: 3, stampDir: join(dir, 'stamps') };
+      const first = await ensureLocalEmbeddingModel(opts);
+      const onnxPath = join(first.dir, 'onnx/model.onnx');
+      const good = readFileSync(onnxPath);
+      // Second call fills the stamps; the fast path is then in use.
+      expect((await ensureLocalEmbeddingModel(opts)).built).toBe(false);
+      const bad = Buffer.from(good);
+      for (let i = bad.length - 64; i < bad.length; i++) bad[i] ^= 0x5a; // flip bytes inside the embedding table
+      const before = statSync(onnxPath);
+      writeFileSync(onnxPath, bad);
+      utimesSync(onnxPath, before.atime, before.mtime);
+      const again = await ensureLocalEmbeddingModel(opts);
+      expect(again).toMatchObject({ built: true, modelId: first.modelId, reason: expect.stringMatching(/onnx\/model.onnx.*differ from the sha256/) });
+      expect(readFileSync(onnxPath).equals(good)).toBe(true);
+      expect(await ensureLocalEmbeddingModel(opts)).toEqual({ ...first, built: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('changes when the ONNX file loaded or `quantized` changes, and is stable otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-embedding-identity-'));
+    try {
+      // A user-supplied folder under another name: a copy of the local model.
+      const built = await ensureLocalEmbeddingModel({ texts: texts.slice(0, 12), dim: 16, localModelPath: dir, seed: 3 });
+      const user = join(dir, 'acme', 'mini');
+      cpSync(built.dir, user, { recursive: true });
+      const open = (quantized: boolean) =>
+        createTransformersEmbedder({ modelId: 'acme/mini', localModelPath: dir, allowRemoteModels: false, quantized, batchSize: 8, stampDir: join(dir, 'stamps') });
+      const a = await open(false);
+      expect((await open(false)).id).toBe(a.id);
+      const q = await open(true);
+      expect(q.id).not.toBe(a.id); // same bytes here, but another file and setting: never assumed equal
+      expect(q.id.startsWith('acme/mini@')).toBe(true);
+
+      // Replace the folder's ONNX file by another model's (a different corpus), preserving its mtime.
+      const other = await ensureLocalEmbeddingModel({ texts: texts.slice(12, 24), dim: 16, localModelPath: dir, seed: 3 });
+      const target = join(user, 'onnx/model.onnx');
+      const before = statSync(target);
+      rmSync(target);
+      cpSync(join(other.dir, 'onnx/model.onnx'), target);
+      cpSync(join(other.dir, 'tokenizer.json'), join(user, 'tokenizer.json'));
+      utimesSync(target, before.atime, before.mtime);
+      const replaced = await open(false);
+      expect(replaced.id).not.toBe(a.id);
+      expect(replaced.modelHash).not.toBe(a.modelHash);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { sha256 } from '../../util/hash.js';
+import { hashFiles, sha256, stampFileFor } from '../../util/hash.js';
 import { gatherModelBytes } from './onnx.js';
 import { DEFAULT_TUNING, type Tuning, trainStaticEmbeddings } from './static-embeddings.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer.js';
@@ -22,7 +22,8 @@ export const LOCAL_MODEL_ALGORITHM = 'ppmi-svd+idf-identity';
 /** Bump when anything changes the built files, so old folders are not reused. */
 export const LOCAL_MODEL_VERSION = 1;
 const MANIFEST = 'ragvft-model.json';
-const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', MANIFEST];
+/** The files the manifest records a sha256 of (all but itself). */
+const HASHED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'] as const;
 
 export interface LocalModelOptions {
   /** The corpus: every passage the index will hold. */
@@ -31,6 +32,8 @@ export interface LocalModelOptions {
   /** Folder that transformers.js resolves model ids against (env.localModelPath). */
   localModelPath: string;
   seed?: number;
+  /** Folder of file-hash stamps (fast path); without it every reuse re-hashes the folder's files. */
+  stampDir?: string;
 }
 
 export interface LocalModelResult {
@@ -39,6 +42,8 @@ export interface LocalModelResult {
   dir: string;
   /** false when a folder with a matching manifest was reused. */
   built: boolean;
+  /** Why an existing folder was rebuilt (damaged or replaced files); absent for a first build or a reuse. */
+  reason?: string;
 }
 
 export interface LocalModelManifest {
@@ -52,6 +57,8 @@ export interface LocalModelManifest {
   textsHash: string;
   seed: number;
   tuning: Tuning;
+  /** sha256 of each model file as written: reuse re-checks them, so a damaged or replaced file is rebuilt. */
+  files: Record<(typeof HASHED_FILES)[number], string>;
   /** The only field that differs between two builds of the same model. */
   buildSeconds: number;
 }
@@ -75,6 +82,7 @@ export const LocalModelManifestSchema = z.strictObject({
     center: z.boolean(),
     powerIterations: count,
   }),
+  files: z.strictObject(Object.fromEntries(HASHED_FILES.map((f) => [f, z.string().regex(/^[0-9a-f]{64}$/)])) as Record<(typeof HASHED_FILES)[number], z.ZodString>),
   buildSeconds: z.number().nonnegative(),
 }) satisfies z.ZodType<LocalModelManifest>;
 
@@ -101,12 +109,21 @@ async function readManifest(dir: string): Promise<LocalModelManifest | undefined
   return parsed.success ? parsed.data : undefined;
 }
 
-/** A finished folder for exactly these inputs (renamed into place, so complete if present). */
-async function isReusable(dir: string, textsHash: string, dim: number, seed: number): Promise<boolean> {
+/**
+ * Undefined when `dir` is a finished folder for exactly these inputs whose files still hash to
+ * what its manifest recorded; else why not ('absent' when there is no folder at all).
+ */
+async function whyNotReusable(dir: string, textsHash: string, dim: number, seed: number, stampDir?: string): Promise<string | undefined> {
+  if (!existsSync(dir)) return 'absent';
   const m = await readManifest(dir);
-  const matches =
-    m?.algorithm === LOCAL_MODEL_ALGORITHM && m.algorithmVersion === LOCAL_MODEL_VERSION && m.textsHash === textsHash && m.dim === dim && m.seed === seed;
-  return matches && MODEL_FILES.every((f) => existsSync(join(dir, f)));
+  if (!m) return `${MANIFEST} missing or invalid`;
+  const matches = m.algorithm === LOCAL_MODEL_ALGORITHM && m.algorithmVersion === LOCAL_MODEL_VERSION && m.textsHash === textsHash && m.dim === dim && m.seed === seed;
+  if (!matches) return `${MANIFEST} is for other inputs`;
+  const paths = HASHED_FILES.map((f) => join(dir, f));
+  const hashes = await hashFiles(paths, stampDir ? stampFileFor(stampDir, dir) : undefined);
+  const bad = HASHED_FILES.filter((f, i) => hashes.get(paths[i])?.sha256 !== m.files[f]);
+  if (bad.length > 0) return `${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} missing or differ from the sha256 in ${MANIFEST}`;
+  return undefined;
 }
 
 /** Builds in flight in this process, by folder, so concurrent calls share one build. */
@@ -120,10 +137,13 @@ export async function ensureLocalEmbeddingModel(opts: LocalModelOptions): Promis
   const name = `ppmi-svd-${modelHash(textsHash, opts.dim, seed).slice(0, 12)}`;
   const modelId = `${LOCAL_MODEL_ORG}/${name}`;
   const dir = join(opts.localModelPath, LOCAL_MODEL_ORG, name);
-  if (await isReusable(dir, textsHash, opts.dim, seed)) return { modelId, dir, built: false };
   const pending = inFlight.get(dir);
-  if (pending) return { ...(await pending), built: false };
-  const build = buildInto(dir, { ...opts, seed, modelId, textsHash });
+  if (pending) return { ...(await pending), built: false, reason: undefined };
+  const why = await whyNotReusable(dir, textsHash, opts.dim, seed, opts.stampDir);
+  if (why === undefined) return { modelId, dir, built: false };
+  const again = inFlight.get(dir); // another call may have started while we hashed
+  if (again) return { ...(await again), built: false, reason: undefined };
+  const build = buildInto(dir, { ...opts, seed, modelId, textsHash }).then((r) => (why === 'absent' || !r.built ? r : { ...r, reason: why }));
   inFlight.set(dir, build);
   try {
     return await build;
@@ -144,7 +164,7 @@ async function buildInto(dir: string, opts: LocalModelOptions & { seed: number; 
       await rename(tmp, dir);
     } catch (err) {
       // Another process may have finished the same model first; theirs is as good as ours.
-      if (await isReusable(dir, textsHash, dim, seed)) return { modelId, dir, built: false };
+      if ((await whyNotReusable(dir, textsHash, dim, seed, opts.stampDir)) === undefined) return { modelId, dir, built: false };
       throw err;
     }
   } finally {
@@ -179,12 +199,18 @@ async function writeModelFolder(
   const started = performance.now();
   const model = trainStaticEmbeddings(opts.texts, { dim: opts.dim, seed: opts.seed });
   await mkdir(join(dir, 'onnx'), { recursive: true });
-  const json = (file: string, value: unknown) => writeFile(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  const hashes: Record<string, string> = {};
+  const put = async (file: string, bytes: string | Uint8Array) => {
+    await writeFile(join(dir, file), bytes);
+    hashes[file] = sha256(bytes);
+  };
+  const json = (file: string, value: unknown) => put(file, `${JSON.stringify(value, null, 2)}\n`);
   await json('config.json', modelConfig(model.vocab.length, opts.dim));
   await json('tokenizer.json', tokenizerJson(model.vocab));
   await json('tokenizer_config.json', tokenizerConfigJson());
-  await writeFile(join(dir, 'onnx/model.onnx'), gatherModelBytes(model.table, model.vocab.length, opts.dim));
+  await put('onnx/model.onnx', gatherModelBytes(model.table, model.vocab.length, opts.dim));
   await linkOrCopy(join(dir, 'onnx/model.onnx'), join(dir, 'onnx/model_quantized.onnx'));
+  hashes['onnx/model_quantized.onnx'] = hashes['onnx/model.onnx'];
   const manifest: LocalModelManifest = {
     algorithm: LOCAL_MODEL_ALGORITHM,
     algorithmVersion: LOCAL_MODEL_VERSION,
@@ -196,9 +222,10 @@ async function writeModelFolder(
     textsHash: opts.textsHash,
     seed: opts.seed,
     tuning: { ...DEFAULT_TUNING },
+    files: Object.fromEntries(HASHED_FILES.map((f) => [f, hashes[f]])) as LocalModelManifest['files'],
     buildSeconds: Math.round((performance.now() - started) / 10) / 100,
   };
-  await json(MANIFEST, manifest); // written last: its presence marks a complete folder
+  await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`); // written last: its presence marks a complete folder
 }
 
 /** `quantized: true` loads model_quantized.onnx; a hard link serves both without a second copy. */

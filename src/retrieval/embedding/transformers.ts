@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Embedder } from './types.js';
 import { assertFiniteVector } from './validate.js';
 import { gaussian, mulberry32 } from './random.js';
+import { modelIdentity, versionedModelId } from './model-identity.js';
 
 export interface TransformersEmbedderOptions {
   /** `<org>/<name>`, resolved as `<localModelPath>/<org>/<name>/` (and on the hub if allowed). */
@@ -23,9 +24,17 @@ export interface TransformersEmbedderOptions {
    * model id would shadow the local folder.
    */
   cacheDir?: string;
+  /** Folder of file-hash stamps, so unchanged model files are not re-hashed on every run. */
+  stampDir?: string;
 }
 
 export interface TransformersEmbedder extends Embedder {
+  /** `<modelId>@<hash12>`: names the weights, not just the model (see model-identity.ts). */
+  readonly id: string;
+  /** The configured model id, without the hash. */
+  readonly modelId: string;
+  /** Full sha256 identity of the files loaded (config, tokenizer, tokenizer config, ONNX graph) and `quantized`. */
+  readonly modelHash: string;
   /** How many texts so far had no known token and got the fallback vector (see below). */
   fallbackCount(): number;
 }
@@ -71,6 +80,10 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     }
   });
 
+  // Hashed after loading: with remote models allowed, the files exist only now (in cacheDir).
+  const identity = await modelIdentity({ modelId: opts.modelId, localModelPath, cacheDir, quantized: opts.quantized, stampDir: opts.stampDir });
+  const id = versionedModelId(opts.modelId, identity.hash);
+
   const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
   const dim = probe.dims[probe.dims.length - 1];
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`Embedding model "${opts.modelId}" returned an output of shape [${probe.dims}]`);
@@ -95,7 +108,7 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     return out;
   }
 
-  return { id: opts.modelId, dim, embed, fallbackCount: () => fallbacks };
+  return { id, modelId: opts.modelId, modelHash: identity.hash, dim, embed, fallbackCount: () => fallbacks };
 }
 
 /** The error the user sees when the model folder is missing and downloads are off. */
