@@ -6,6 +6,9 @@
  *  2. The embedding cache: cold vs cached embedding of the fixture's chunks.
  *  3. Query embedding latency on the bundled fixture.
  *  4. Run statistics on the latest result.
+ *  5. Harness overhead: ragvft's recorded latency of a remote pipeline (local pipelines and a
+ *     journal in the same run) vs a bare AI SDK loop on an instant loopback server (loopback.ts).
+ * `npm run perf -- 5` (or `-- 1 3`) runs only the sections named.
  */
 import { terminalTable } from '../report/terminal-table.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { ResultSchema } from '../results/schema.js';
 import { createProgress } from '../run/progress.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { mulberry32 } from '../stats/rng.js';
+import { loopbackSideBySide } from './loopback.js';
 
 const quiet = createProgress(process.stderr, true);
 
@@ -123,7 +127,10 @@ async function statistics() {
   console.log(`\n4. Statistics (bootstrap CIs, paired comparisons, McNemar, oracle) on ${path}: ${r.records.length} records, ${r.pipelines.length} pipelines, ${r.statistics.method.resamples} resamples: ${ms.toFixed(0)} ms`);
 }
 
-await hnswVsExact();
-await fixtureStages();
-await statistics();
+const only = new Set(process.argv.slice(2).filter((a) => /^\d$/.test(a)));
+const want = (n: string) => only.size === 0 || only.has(n);
+if (want('1')) await hnswVsExact();
+if (want('2') || want('3')) await fixtureStages();
+if (want('4')) await statistics();
+if (want('5')) await loopbackSideBySide();
 console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');

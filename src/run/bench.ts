@@ -11,7 +11,7 @@ import { summarize } from '../metrics/summarize.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
-import { READER_MODEL_ID } from '../models/local/index.js';
+import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
 import { preflight, type PreflightTarget } from '../models/preflight.js';
 import { BUILTIN_PROVIDERS, createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
 import { runPipelines } from '../pipelines/run.js';
@@ -237,6 +237,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     return { result, path };
   } finally {
     journal.close();
+    // The local models' worker threads (idle ones never keep the process alive, but end them).
+    await closeLocalWorkers();
   }
 }
 

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRecord } from '../../test/helpers/journal-writer.js';
 import { recordKey } from '../pipelines/run.js';
 import { InputError } from '../util/errors.js';
@@ -124,6 +124,23 @@ describe('journal', () => {
     expect(readFileSync(join(dir, 'records.jsonl'), 'utf8')).not.toContain('journal-secret-value-42');
   });
 
+  it('redacts what only the string form shows: a secret with a quote, a bearer token after a newline', async () => {
+    const { registerSecret } = await import('../util/redact.js');
+    registerSecret('quo"ted-secret-77');
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    const clean = fakeRecord(1);
+    j.append({ ...fakeRecord(0), answer: 'echo quo"ted-secret-77 and Bearer\nabcdefghijklmnop' });
+    j.append(clean);
+    j.close();
+    const text = readFileSync(join(dir, 'records.jsonl'), 'utf8');
+    expect(text).not.toContain('ted-secret-77');
+    expect(text).not.toContain('abcdefghijklmnop');
+    expect(j.records[0]!.answer).toBe('echo [REDACTED] and Bearer\n[REDACTED]');
+    // A record with nothing to redact is kept as is (no copy).
+    expect(j.records[1]).toBe(clean);
+  });
+
   it('lists journals newest first and names them in the unknown-run error', () => {
     createJournal(join(root, 'a'), meta('run-a', '2031-01-01T00:00:00.000Z')).close();
     const b = createJournal(join(root, 'b'), meta('run-b', '2031-02-01T00:00:00.000Z'));
@@ -136,5 +153,48 @@ describe('journal', () => {
     ]);
     expect(unknownRunError('nope', root).message).toMatch(/no run "nope".*run-b \(1 records/);
     expect(listJournals(join(root, 'missing'))).toEqual([]);
+  });
+
+  it('writes each record before append returns, but fsyncs in batches off the hot path', async () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta(), { fsyncIntervalMs: 20, fsyncEvery: 1000 });
+    for (let i = 0; i < 50; i++) j.append(fakeRecord(i));
+    // Every line is in the file (page cache) at once; none was fsynced inline.
+    expect(readFileSync(join(dir, 'records.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(50);
+    expect(j.durability()).toEqual({ written: 50, synced: 0 });
+    // One batched fsync, on the timer, covers them all.
+    await vi.waitFor(() => expect(j.durability().synced).toBe(50));
+    j.append(fakeRecord(50));
+    expect(j.durability()).toEqual({ written: 51, synced: 50 });
+    // close() fsyncs the rest synchronously.
+    j.close();
+    expect(j.durability()).toEqual({ written: 51, synced: 51 });
+    expect(readJournal(dir).records).toHaveLength(51);
+  });
+
+  it('fsyncs at once (asynchronously) when fsyncEvery records are unsynced', async () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta(), { fsyncIntervalMs: 60_000, fsyncEvery: 10 });
+    for (let i = 0; i < 9; i++) j.append(fakeRecord(i));
+    expect(j.durability().synced).toBe(0);
+    j.append(fakeRecord(9));
+    expect(j.durability().synced).toBe(0); // started, not awaited
+    await vi.waitFor(() => expect(j.durability().synced).toBe(10));
+    // A close while an fsync is in flight is safe: the final fsync covers everything.
+    for (let i = 10; i < 25; i++) j.append(fakeRecord(i));
+    j.close();
+    expect(j.durability()).toEqual({ written: 25, synced: 25 });
+    expect(() => j.append(fakeRecord(30))).toThrow(/closed/);
+    await new Promise((r) => setTimeout(r, 20)); // the in-flight fsync's callback closes the fd
+    const resumed = openJournal(dir);
+    expect(resumed.records).toHaveLength(25);
+    resumed.close();
+  });
+
+  it('with fsync off, never syncs', () => {
+    const j = createJournal(join(root, 'r1'), meta(), { fsync: false });
+    j.append(fakeRecord(0));
+    j.close();
+    expect(j.durability()).toEqual({ written: 1, synced: 0 });
   });
 });

@@ -5,3 +5,4 @@ export { type LocalFinetuneWeights, MEMORY_THRESHOLD } from './memory.js';
 export { READER_THRESHOLD } from './reader.js';
 export { IDK } from './answer.js';
 export { countTokens } from './text.js';
+export { closeLocalWorkers, defaultPoolSize } from './pool.js';

@@ -8,13 +8,16 @@
  *
  * Deterministic: the same prompt always gives the same answer; temperature, topP, seed and the
  * like are accepted and ignored. Usage is counted with `countTokens` (words and punctuation).
+ *
+ * The computation runs in worker threads (pool.ts), off the caller's event loop, so concurrent
+ * calls, deadlines and abort signals are not held up by it; `providerMetadata.ragvft.cpuMs` is
+ * measured in the worker around the answer's computation (compute.ts, cpuClock).
  */
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3StreamResult, LanguageModelV3Usage } from '@ai-sdk/provider';
-import { sha256 } from '../../util/hash.js';
-import { answerWithMemory, answerWithReader, type LocalAnswer } from './answer.js';
-import { Memory } from './memory.js';
-import { lastUserText, parseUserPrompt, promptText, type ParsedPrompt } from './prompt.js';
-import { countTokens, tokenPrefixEnd } from './text.js';
+import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from '@ai-sdk/provider';
+import type { LocalOutput } from './compute.js';
+import { closeLocalWorkers, createLocalBackend, sharedLocalBackend, type LocalBackend } from './pool.js';
+import type { LocalFinetuneWeights } from './memory.js';
+import { lastUserText, promptText } from './prompt.js';
 import { loadLocalFinetune } from './train.js';
 
 export const READER_MODEL_ID = 'reader';
@@ -22,50 +25,67 @@ export const READER_MODEL_ID = 'reader';
 export interface LocalProviderOptions {
   /** Fine-tune name -> directory holding its `weights.json`. */
   finetunes?: Record<string, string>;
+  /**
+   * Worker threads the models compute in. Given: a pool of this provider's own (0 = inline on the
+   * calling thread, blocking its event loop as the computation runs). Absent: the process-wide
+   * pool (pool.ts: RAGVFT_LOCAL_WORKERS, default min(2, cores)), closed by closeLocalWorkers().
+   */
+  workers?: number;
+  /** A backend of the caller's (tests: a LocalWorkerPool to hold); closed by close(). Overrides `workers`. */
+  backend?: LocalBackend;
 }
 
 export interface LocalProvider {
   languageModel(id: string): LanguageModelV3;
+  /** Terminates the worker threads this provider computes in (pending calls are rejected). Idempotent. */
+  close(): Promise<void>;
 }
+
+interface LoadedWeights {
+  /** The memory's key in the workers. */
+  key: string;
+  weights: LocalFinetuneWeights;
+}
+
+/** Weights loads in this process, for unique memory keys. */
+let loads = 0;
 
 export function createLocalProvider(opts: LocalProviderOptions = {}): LocalProvider {
   const finetunes = opts.finetunes ?? {};
   if (READER_MODEL_ID in finetunes) throw new Error(`a local fine-tune cannot be named "${READER_MODEL_ID}": that is the base model`);
-  // Weights load once per fine-tune, on first use; a failed load is retried on the next call.
-  const memories = new Map<string, Promise<Memory>>();
-  const memory = (id: string, dir: string) => {
-    let m = memories.get(id);
-    if (!m) {
-      m = loadLocalFinetune(dir).then((w) => new Memory(w));
-      m.catch(() => memories.delete(id));
-      memories.set(id, m);
+  // Weights load (and are verified) once per fine-tune, here, on first use; a failed load is
+  // retried on the next call. Each worker then builds its memory from them once, under a key
+  // unique to this load: the shared pool serves every provider of the process, and a fine-tune
+  // retrained into the same folder must not be answered from the memory of the old weights.
+  const weights = new Map<string, Promise<LoadedWeights>>();
+  const load = (dir: string) => {
+    let w = weights.get(dir);
+    if (!w) {
+      const key = `${dir}#${++loads}`;
+      w = loadLocalFinetune(dir).then((data) => ({ key, weights: data }));
+      w.catch(() => weights.delete(dir));
+      weights.set(dir, w);
     }
-    return m;
+    return w;
   };
+  const own = opts.backend ?? (opts.workers === undefined ? null : createLocalBackend(opts.workers));
+  const backend = () => own ?? sharedLocalBackend();
 
   return {
     languageModel(id: string): LanguageModelV3 {
-      if (id === READER_MODEL_ID) return new LocalLanguageModel(id, async () => answerWithReader);
+      if (id === READER_MODEL_ID) return new LocalLanguageModel(id, null, backend, load);
       const dir = finetunes[id];
       if (dir === undefined) {
         const known = [READER_MODEL_ID, ...Object.keys(finetunes)].map((k) => `"${k}"`).join(', ');
         throw new Error(`unknown local model "${id}"; known local models: ${known}`);
       }
-      return new LocalLanguageModel(id, async () => {
-        const m = await memory(id, dir);
-        return (p) => answerWithMemory(p, m);
-      });
+      return new LocalLanguageModel(id, dir, backend, load);
+    },
+    async close() {
+      if (own) await own.close();
+      else await closeLocalWorkers();
     },
   };
-}
-
-interface Output {
-  text: string;
-  usage: LanguageModelV3Usage;
-  finishReason: LanguageModelV3GenerateResult['finishReason'];
-  responseId: string;
-  /** CPU milliseconds of the answer's computation (user + system). */
-  cpuMs: number;
 }
 
 class LocalLanguageModel implements LanguageModelV3 {
@@ -75,41 +95,18 @@ class LocalLanguageModel implements LanguageModelV3 {
 
   constructor(
     readonly modelId: string,
-    /** Resolves (loading weights once) to the synchronous answer function. */
-    private readonly load: () => Promise<(p: ParsedPrompt) => LocalAnswer>,
+    /** Fine-tune weights folder; null for the base reader. */
+    private readonly dir: string | null,
+    private readonly backend: () => LocalBackend,
+    private readonly loadWeights: (dir: string) => Promise<LoadedWeights>,
   ) {}
 
-  private async run(options: LanguageModelV3CallOptions): Promise<Output> {
+  /** Computes in a worker (compute.ts); the abort signal rejects at once, queued or computing. */
+  private async run(options: LanguageModelV3CallOptions): Promise<LocalOutput> {
     options.abortSignal?.throwIfAborted();
-    const answer = await this.load();
-    // The computation is synchronous, so process CPU time around it is this call's alone: other
-    // calls in flight cannot run in between (wall time would also count their turns).
-    const cpu0 = process.cpuUsage();
-    const input = promptText(options.prompt);
-    const { text: full } = answer(parseUserPrompt(lastUserText(options.prompt)));
-    const cpu = process.cpuUsage(cpu0);
-    options.abortSignal?.throwIfAborted();
-
-    let text = full;
-    let finishReason: Output['finishReason'] = { unified: 'stop', raw: 'stop' };
-    const max = options.maxOutputTokens;
-    if (max !== undefined && countTokens(full) > max) {
-      text = full.slice(0, tokenPrefixEnd(full, max));
-      finishReason = { unified: 'length', raw: 'length' };
-    }
-    const inputTokens = countTokens(input);
-    const outputTokens = countTokens(text);
-    return {
-      text,
-      finishReason,
-      usage: {
-        inputTokens: { total: inputTokens, noCache: inputTokens, cacheRead: 0, cacheWrite: 0 },
-        outputTokens: { total: outputTokens, text: outputTokens, reasoning: 0 },
-      },
-      // Deterministic id: same model and prompt, same id.
-      responseId: `local-${sha256(`${this.modelId}\n${input}`).slice(0, 24)}`,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-    };
+    const loaded = this.dir === null ? undefined : await this.loadWeights(this.dir);
+    const task = { modelId: this.modelId, memory: loaded?.key ?? null, input: promptText(options.prompt), user: lastUserText(options.prompt), maxOutputTokens: options.maxOutputTokens };
+    return this.backend().run(task, options.abortSignal, loaded?.weights);
   }
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
