@@ -78,6 +78,12 @@ interface StoredUsage {
 }
 
 export const CACHED_METADATA = { ragvft: { cached: true } } as const;
+/**
+ * Also on the response headers: errors the AI SDK raises after the model returned (e.g.
+ * NoObjectGeneratedError for an unparseable structured reply) keep `response` but drop
+ * provider metadata, and a cached failure must still be counted as cached.
+ */
+export const CACHED_HEADER = 'x-ragvft-cache';
 
 /**
  * The content-addressed key of a call: sha256 over what determines the answer, nothing else.
@@ -298,7 +304,7 @@ function generateResultFrom(e: CacheEntry): LanguageModelV3GenerateResult {
     finishReason: e.finishReason,
     usage: fromStoredUsage(e.usage),
     providerMetadata: CACHED_METADATA,
-    response: { modelId: e.model.reportedModelId ?? e.model.modelId },
+    response: { modelId: e.model.reportedModelId ?? e.model.modelId, headers: { [CACHED_HEADER]: 'hit' } },
     warnings: [],
   };
 }

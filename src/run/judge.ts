@@ -22,7 +22,7 @@ export function createGrader(judge: NonNullable<Config['judge']>, model: Languag
     limit(async () => {
       const out = await j.judge({ question: q.question, goldAnswers: q.answers, staleAnswers: q.staleAnswers, answer, category: q.category }, signal);
       const costUsd = price === null || out.tokens === null ? null : callCostUsd(price, out.tokens);
-      if (!out.ok) return { verdict: null, correct: null, matchesStale: null, tokens: out.tokens, costUsd, cached: false, error: `${out.error.kind}: ${out.error.message}` };
+      if (!out.ok) return { verdict: null, correct: null, matchesStale: null, tokens: out.tokens, costUsd, cached: out.cached, error: `${out.error.kind}: ${out.error.message}` };
       return { verdict: out.verdict, correct: out.correct, matchesStale: out.matchesStale, tokens: out.tokens, costUsd, cached: out.cached, error: null };
     });
 }

@@ -171,6 +171,15 @@ describe('createJudge on the loopback server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('an unparseable reply served from the response cache is a judge error marked cached', async () => {
+    const judge = createJudge({ model: wrapWithCache(compat(), join(tmp, 'cache'), { namespace: server.url }), maxRetries: 0 });
+    const first = await judge.judge(input('Free text'));
+    const second = await judge.judge(input('Free text'));
+    expect(first).toMatchObject({ ok: false, cached: false, error: { kind: 'judge-unparseable' } });
+    expect(second).toMatchObject({ ok: false, cached: true, error: { kind: 'judge-unparseable' } });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('renders gold, stale and answer into a custom template; fingerprint follows the prompt', () => {
     const a = createJudge({ model: compat(), prompt: 'Q={{question}} G={{gold}} S={{stale}} A={{answer}} L={{correct}}' });
     expect(a.render(input('x', { goldAnswers: ['A', 'B "b"'], staleAnswers: [] })).prompt).toBe('Q=Who is the mayor of Orsk? G="A"; "B \\"b\\"" S=(none) A=x L=correct');

@@ -11,6 +11,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, NoObjectGeneratedError, NoOutputGeneratedError, Output, type LanguageModelUsage } from 'ai';
 import { z } from 'zod';
 import { describeError, explainAbort } from '../../models/errors.js';
+import { CACHED_HEADER } from '../../models/cache.js';
 import { renderTemplate } from '../../pipelines/prompt.js';
 import { sha256, stableStringify } from '../../util/hash.js';
 import { redactSecrets } from '../../util/redact.js';
@@ -50,6 +51,8 @@ export type JudgeOutcome =
       ok: false;
       error: { kind: JudgeErrorKind; message: string };
       tokens: JudgeTokens;
+      /** The failed reply was served by the response cache (an unparseable reply is cached like any other). */
+      cached: boolean;
     };
 
 export interface Judge {
@@ -162,7 +165,7 @@ export function createJudge(opts: CreateJudgeOptions): Judge {
       } catch (err) {
         // No text at all: nothing to parse (empty reply, or a filtered one).
         if (!NoOutputGeneratedError.isInstance(err)) throw err;
-        return failure(result.finishReason === 'content-filter' ? 'judge-refused' : 'judge-unparseable', `empty reply (finish reason ${result.finishReason})`, tokens);
+        return failure(result.finishReason === 'content-filter' ? 'judge-refused' : 'judge-unparseable', `empty reply (finish reason ${result.finishReason})`, tokens, isCached(result.providerMetadata));
       }
       const staleApplies = input.category === 'updated' && (input.staleAnswers?.length ?? 0) > 0;
       const matchesStale = staleApplies && v.matchesStale;
@@ -179,16 +182,17 @@ export function createJudge(opts: CreateJudgeOptions): Judge {
     } catch (err) {
       if (NoObjectGeneratedError.isInstance(err)) {
         const tokens = err.usage ? toTokens(err.usage) : null;
+        const cached = err.response?.headers?.[CACHED_HEADER] === 'hit';
         const text = err.text ?? '';
         const excerpt = JSON.stringify(redactSecrets(text).slice(0, 120));
-        if (err.finishReason === 'content-filter') return failure('judge-refused', `reply filtered (content-filter): ${excerpt}`, tokens);
-        if (err.finishReason === 'length') return failure('judge-unparseable', `reply cut at maxOutputTokens=${maxOutputTokens}: ${excerpt}`, tokens);
+        if (err.finishReason === 'content-filter') return failure('judge-refused', `reply filtered (content-filter): ${excerpt}`, tokens, cached);
+        if (err.finishReason === 'length') return failure('judge-unparseable', `reply cut at maxOutputTokens=${maxOutputTokens}: ${excerpt}`, tokens, cached);
         // Error kind only (the outcome is an error either way): a non-JSON reply that reads as a refusal.
-        if (!text.includes('{') && REFUSAL.test(text)) return failure('judge-refused', `judge declined: ${excerpt}`, tokens);
+        if (!text.includes('{') && REFUSAL.test(text)) return failure('judge-refused', `judge declined: ${excerpt}`, tokens, cached);
         const why = /did not match schema/.test(err.message) ? `schema violation (${err.cause instanceof Error ? err.cause.message : 'invalid'})` : 'not JSON';
-        return failure('judge-unparseable', `${why}: ${excerpt}`.slice(0, 500), tokens);
+        return failure('judge-unparseable', `${why}: ${excerpt}`.slice(0, 500), tokens, cached);
       }
-      return failure('judge-call', describeError(explainAbort(err, signal)), null);
+      return failure('judge-call', describeError(explainAbort(err, signal)), null, false);
     }
   }
 
@@ -197,8 +201,8 @@ export function createJudge(opts: CreateJudgeOptions): Judge {
 
 const REFUSAL = /\b(I'?m sorry|I am sorry|I can(no|')t|I cannot|I won'?t|unable to (help|comply|grade))\b/i;
 
-function failure(kind: JudgeErrorKind, message: string, tokens: JudgeTokens): JudgeOutcome {
-  return { ok: false, error: { kind, message: redactSecrets(message).slice(0, 500) }, tokens };
+function failure(kind: JudgeErrorKind, message: string, tokens: JudgeTokens, cached: boolean): JudgeOutcome {
+  return { ok: false, error: { kind, message: redactSecrets(message).slice(0, 500) }, tokens, cached };
 }
 
 /** Both counts or null: a server that reports no usage must not look free. */
