@@ -615,6 +615,37 @@ describe('preflight', () => {
   });
 });
 
+describe('a fully cached rerun and the model behind the URL', () => {
+  it('notices a swap through the preflight listing: warns, asks again, replays nothing of the old model', async () => {
+    const listed = { id: MODEL, owned_by: 'llamacpp', meta: { n_params: 1_000_000 } };
+    let answerOf = 'A';
+    const swap = await startOpenAIServer({ models: () => [{ ...listed, created: Date.now() }], answer: () => `Model ${answerOf} says Osric Vell` });
+    try {
+      const s = scenario('listing-swap', { preflight: true, providers: { srv: { type: 'openai-compatible', baseURL: swap.url, apiKeyEnv: KEY_ENV } } });
+      const posts = () => swap.requests.filter((r) => r.method === 'POST').length;
+      expect((await bench('listing: first', ['--config', s.config])).code).toBe(0);
+      const asked = posts();
+      // Same listing (only `created` moves, as llama.cpp stamps it per request): all cached.
+      const same = await bench('listing: same', ['--config', s.config]);
+      expect(same.code).toBe(0);
+      expect(posts()).toBe(asked);
+      expect(same.stdout + same.stderr).not.toMatch(/model listing/);
+      // Restarted with other weights under the same name: nothing may be replayed.
+      listed.meta.n_params = 7_000_000_000;
+      answerOf = 'B';
+      const swapped = await bench('listing: swapped', ['--config', s.config]);
+      expect(swapped.code).toBe(0);
+      expect(swapped.stdout + swapped.stderr).toMatch(/model listing for .* changed since answers were cached/);
+      expect(posts()).toBe(2 * asked);
+      const result = JSON.parse(readFileSync(join(s.outDir, 'latest.json'), 'utf8')) as RunResult;
+      expect(result.records.every((r) => r.answer === 'Model B says Osric Vell' && !r.cached)).toBe(true);
+      expect(result.run.warnings.some((w) => /model listing/.test(w))).toBe(true);
+    } finally {
+      await swap.close();
+    }
+  });
+});
+
 describe('keys', () => {
   it('a missing key: exit 2 naming the variable, no request, nothing written', async () => {
     const s = scenario('no-key');

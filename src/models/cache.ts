@@ -22,9 +22,13 @@
  *    `onModelChange` is told once ("the server now reports model X for Y; cached answers of the
  *    previous model are not reused"), and this and every later answer is keyed by the new id.
  *    Lookups use the remembered id, so entries of the previous model never match again.
- * The limit of this design: a switch is noticed by a live call. A run whose every answer is
- * already cached makes none, so it replays the answers of the model last seen (--no-cache asks
- * again); calls already in flight when a switch is noticed may still hit old entries.
+ * A live call notices a switch; a run whose every answer is cached makes none. So the run's
+ * preflight listing (`GET /models`, src/models/preflight.ts) is passed in as `listing`, a
+ * fingerprint of what the server lists for the model: when it differs from the one remembered,
+ * the pair's `epoch` is bumped (part of every key from then on), `onModelChange` is told, and
+ * the entries of the previous model never match again. Without a preflight (--no-preflight) or
+ * a listing that cannot say (several models, none with the configured id), only live calls
+ * notice; calls already in flight when a switch is noticed may still hit old entries.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,6 +61,8 @@ export interface ResponseCacheOptions {
   onWriteError?: (err: unknown) => void;
   /** The server reports another model than before for this endpoint and model: called once per change. */
   onModelChange?: (message: string) => void;
+  /** Fingerprint of the server's `GET /models` entry for this model, from the run's preflight (null: unknown). */
+  listing?: string | null;
 }
 
 /** What one cache file holds. */
@@ -87,7 +93,8 @@ export const CACHED_HEADER = 'x-ragvft-cache';
 
 /**
  * The content-addressed key of a call: sha256 over what determines the answer, nothing else.
- * `served`: the model id the server last reported for this endpoint and model (see the top).
+ * `served`: the model id the server last reported for this endpoint and model, with the listing
+ * epoch once it changed (see the top).
  */
 export function cacheKey(model: Pick<LanguageModelV3, 'provider' | 'modelId'>, params: LanguageModelV3CallOptions, namespace?: string, served?: string | null): string {
   const material = {
@@ -129,27 +136,57 @@ const finishedNormally = (f: LanguageModelV3FinishReason) => f.unified === 'stop
 /** What is remembered per (dir, endpoint, provider, configured model): shared by every middleware of this process. */
 interface ServedState {
   file: string;
+  /** The model id the server last reported in an answer. */
   reported: string | null;
+  /** The server's listing fingerprint last seen, and how many times it changed (part of the key once non-zero). */
+  listing: string | null;
+  epoch: number;
   warned: Set<string>;
 }
 const servedStates = new Map<string, Promise<ServedState>>();
 
-function servedState(dir: string, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, namespace: string | undefined): Promise<ServedState> {
-  const pair = sha256(stableStringify({ namespace: namespace ?? null, provider: model.provider, modelId: model.modelId })).slice(0, 32);
+/** The key material that stands for "this model on this server". */
+const servedKey = (state: ServedState) => (state.epoch ? `${state.reported ?? ''}#${state.epoch}` : state.reported);
+
+function servedState(dir: string, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<ServedState> {
+  const pair = sha256(stableStringify({ namespace: opts.namespace ?? null, provider: model.provider, modelId: model.modelId })).slice(0, 32);
   // Not `.json`: the `.json` files of the cache are its answer entries, and only they.
   const file = join(dir, 'served', `${pair}.served`);
   let state = servedStates.get(file);
   if (!state) {
     state = readFile(file, 'utf8')
-      .then((raw) => {
-        const r = (JSON.parse(raw) as { reportedModelId?: unknown }).reportedModelId;
-        return typeof r === 'string' && r ? r : null;
-      })
-      .catch(() => null)
-      .then((reported) => ({ file, reported, warned: new Set<string>() }));
+      .then((raw) => JSON.parse(raw) as { reportedModelId?: unknown; listing?: unknown; epoch?: unknown })
+      .catch(() => ({}) as { reportedModelId?: unknown; listing?: unknown; epoch?: unknown })
+      .then(async (saved) => {
+        const s: ServedState = {
+          file,
+          reported: typeof saved.reportedModelId === 'string' && saved.reportedModelId ? saved.reportedModelId : null,
+          listing: typeof saved.listing === 'string' ? saved.listing : null,
+          epoch: Number.isInteger(saved.epoch) ? (saved.epoch as number) : 0,
+          warned: new Set<string>(),
+        };
+        const listing = opts.listing ?? null;
+        if (listing === null || listing === s.listing) return s;
+        if (s.listing !== null) {
+          s.epoch++;
+          opts.onModelChange?.(`the server's model listing for ${model.modelId} changed since answers were cached (another model behind the same URL?); cached answers are not reused`);
+        }
+        s.listing = listing;
+        await saveServed(s, model, opts);
+        return s;
+      });
     servedStates.set(file, state);
   }
   return state;
+}
+
+async function saveServed(s: ServedState, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<void> {
+  const record = { format: CACHE_FORMAT, provider: model.provider, modelId: model.modelId, reportedModelId: s.reported, listing: s.listing, epoch: s.epoch, since: new Date().toISOString() };
+  try {
+    await writeFileAtomic(s.file, `${JSON.stringify(record)}\n`);
+  } catch (err) {
+    opts.onWriteError?.(err);
+  }
 }
 
 /** The id a live answer reported: a non-empty string, else null (the server said nothing). */
@@ -158,7 +195,7 @@ const reportedId = (id: unknown) => (typeof id === 'string' && id.length > 0 ? i
 export function createResponseCacheMiddleware(opts: ResponseCacheOptions): LanguageModelV3Middleware {
   /** Records what a live call reported; returns the served id that keys its answer. */
   const observe = async (state: ServedState, model: LanguageModelV3, reported: string | null): Promise<string | null> => {
-    if (reported === null || reported === state.reported) return state.reported;
+    if (reported === null || reported === state.reported) return servedKey(state);
     const previous = state.reported;
     state.reported = reported;
     if (previous !== null) {
@@ -168,12 +205,8 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
         opts.onModelChange?.(msg);
       }
     }
-    try {
-      await writeFileAtomic(state.file, `${JSON.stringify({ format: CACHE_FORMAT, provider: model.provider, modelId: model.modelId, reportedModelId: reported, since: new Date().toISOString() })}\n`);
-    } catch (err) {
-      opts.onWriteError?.(err);
-    }
-    return reported;
+    await saveServed(state, model, opts);
+    return servedKey(state);
   };
 
   const store = async (key: string, model: LanguageModelV3, reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
@@ -199,8 +232,8 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
 
     async wrapGenerate({ doGenerate, params, model }) {
       if (usesTools(params)) return doGenerate();
-      const state = await servedState(opts.dir, model, opts.namespace);
-      const key = cacheKey(model, params, opts.namespace, state.reported);
+      const state = await servedState(opts.dir, model, opts);
+      const key = cacheKey(model, params, opts.namespace, servedKey(state));
       const hit = await readEntry(opts.dir, key);
       if (hit) {
         params.abortSignal?.throwIfAborted();
@@ -216,8 +249,8 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
 
     async wrapStream({ doStream, params, model }) {
       if (usesTools(params)) return doStream();
-      const state = await servedState(opts.dir, model, opts.namespace);
-      const key = cacheKey(model, params, opts.namespace, state.reported);
+      const state = await servedState(opts.dir, model, opts);
+      const key = cacheKey(model, params, opts.namespace, servedKey(state));
       const hit = await readEntry(opts.dir, key);
       if (hit) {
         params.abortSignal?.throwIfAborted();

@@ -12,7 +12,7 @@ import { computeRunStatistics } from '../stats/run-statistics.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
 import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
-import { preflight, type PreflightTarget } from '../models/preflight.js';
+import { listingFingerprint, type ModelListing, preflight, type PreflightTarget } from '../models/preflight.js';
 import { BUILTIN_PROVIDERS, createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
 import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec } from '../pipelines/types.js';
@@ -150,9 +150,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   checkLocalRefs(refs, config);
-  if (config.preflight && opts.preflight !== false) {
-    await preflight(preflightTargets([...remoteRefs, ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers));
-  }
+  const listings =
+    config.preflight && opts.preflight !== false
+      ? await preflight(preflightTargets([...remoteRefs, ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers))
+      : new Map<string, ModelListing | null>();
   // Everything that can be checked is checked before any work and before the journal exists, so
   // bad input leaves nothing behind: output folders, and a resume's config and dataset.
   assertWritableDir(opts.outDir ?? config.outDir, 'the results folder');
@@ -182,6 +183,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
         namespace: registry.endpoint(ref),
         onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`),
         onModelChange: (msg) => warn(`${ref}: ${msg}`),
+        listing: listingFingerprint(listings.get(splitModelRef(ref).provider), splitModelRef(ref).modelId),
       });
     };
 

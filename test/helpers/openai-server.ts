@@ -67,6 +67,8 @@ export interface ServerOptions {
   finishReason?: (prompt: PromptInfo) => string | undefined;
   /** Pause between SSE events, so time to first token is measurable. Default 0. */
   chunkDelayMs?: number;
+  /** What `GET /v1/models` lists (asked live, so a test can swap it); default: 405 like a server without the route. */
+  models?: () => Record<string, unknown>[];
   /** Dimension of /v1/embeddings vectors. Default 8. */
   embeddingDim?: number;
   port?: number;
@@ -143,6 +145,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
     const fault = rec.fault;
     if (fault?.kind === 'status') return sendStatusFault(res, fault);
     if (fault?.kind === 'delay' && !(await sleep(fault.ms, res))) return;
+    if (req.method === 'GET' && rec.path.endsWith('/models') && opts.models) return sendJson(res, 200, { object: 'list', data: opts.models() });
     if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'method not allowed', type: 'invalid_request_error' } });
     if (typeof body !== 'object' || body === null) return sendJson(res, 400, { error: { message: 'body must be JSON', type: 'invalid_request_error' } });
     const b = body as Record<string, unknown>;
