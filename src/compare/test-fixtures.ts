@@ -55,17 +55,21 @@ export interface MakeRunOptions {
   questions: FixtureQuestion[];
   pipelines: Record<string, AnswerFn>;
   models?: Record<string, string>;
+  /** Stored as `run.config` (claims read pipeline roles from it). */
+  config?: Record<string, unknown>;
 }
 
 export function makeRun(opts: MakeRunOptions): RunResult {
   const names = Object.keys(opts.pipelines);
   const records = names.flatMap((name) => opts.questions.map((q, i) => makeRecord(name, q, opts.pipelines[name]!(q, i))));
   const model = (name: string) => opts.models?.[name] ?? 'local:reader';
+  const configured = (opts.config?.pipelines ?? []) as { name: string; retrieval: boolean }[];
+  const retrievalOf = (name: string) => configured.find((p) => p.name === name)?.retrieval ?? name !== 'closed-book';
   // The real summary and statistics code, so tests see exactly what the bench writes.
   const pipelines = names.map((name) => ({
     name,
     model: model(name),
-    retrieval: name !== 'closed-book',
+    retrieval: retrievalOf(name),
     summary: summarize(records.filter((r) => r.pipeline === name), { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 100_000 } }),
   }));
   const run: RunResult = {
@@ -87,7 +91,7 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       node: 'v20',
       platform: 'linux',
       cpu: { model: 'test', cores: 1 },
-      config: {},
+      config: opts.config ?? {},
       warnings: [],
     },
     pipelines,

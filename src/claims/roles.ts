@@ -1,0 +1,53 @@
+/**
+ * Which pipeline of a run plays which part in the claims: the run's config says whether each
+ * pipeline retrieves and whether its model is a fine-tune, which is all the articles' setups
+ * differ by (closed-book base, RAG, fine-tuned, fine-tuned + RAG).
+ */
+import type { RunResult } from '../results/schema.js';
+
+export type Role = 'closed-book' | 'rag' | 'fine-tuned' | 'hybrid';
+
+export interface RolePipeline {
+  name: string;
+  model: string;
+  role: Role;
+  /** A local surrogate model of this project (not an LLM). */
+  local: boolean;
+  /** For fine-tunes: the training data variant (`paraphrase`, `plain`, a JSONL path), when known. */
+  finetuneData: string | null;
+}
+
+export interface PipelineRoles {
+  pipelines: RolePipeline[];
+  /** The first pipeline of a role, in run order (null when the run has none). */
+  first(role: Role): RolePipeline | null;
+  all(role: Role): RolePipeline[];
+}
+
+interface StoredConfig {
+  pipelines?: { name: string; retrieval: boolean }[];
+  finetune?: Record<string, { data?: string; model?: string }>;
+}
+
+export function pipelineRoles(result: Pick<RunResult, 'run' | 'pipelines'>): PipelineRoles {
+  const config = result.run.config as StoredConfig;
+  const finetunes = Object.entries(config.finetune ?? {});
+  const finetuneOf = (model: string) => {
+    const [provider, ...rest] = model.split(':');
+    const id = rest.join(':');
+    const entry = finetunes.find(([name, f]) => (provider === 'local' && name === id) || f.model === model);
+    if (entry) return { data: entry[1].data ?? null };
+    // OpenAI names its fine-tunes ft:<base>:<org>::<id>.
+    return id.startsWith('ft:') ? { data: null } : null;
+  };
+  const pipelines = result.pipelines.map((p): RolePipeline => {
+    const ft = finetuneOf(p.model);
+    const role: Role = ft ? (p.retrieval ? 'hybrid' : 'fine-tuned') : p.retrieval ? 'rag' : 'closed-book';
+    return { name: p.name, model: p.model, role, local: p.model.startsWith('local:'), finetuneData: ft?.data ?? null };
+  });
+  return {
+    pipelines,
+    first: (role) => pipelines.find((p) => p.role === role) ?? null,
+    all: (role) => pipelines.filter((p) => p.role === role),
+  };
+}
