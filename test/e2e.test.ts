@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,10 @@ describe('ragvft bench end to end (tiny dataset)', () => {
 });
 
 describe('bad input', () => {
+  const modelsDir = mkdtempSync(join(tmpdir(), 'ragvft-e2e-models-'));
+  mkdirSync(join(modelsDir, 'org', 'q-only', 'onnx'), { recursive: true });
+  writeFileSync(join(modelsDir, 'org', 'q-only', 'onnx', 'model_quantized.onnx'), 'weights');
+
   it('exits 2 naming file, line and field, and writes nothing', async () => {
     const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-bad-'));
     const ds = writeTinyDataset({ questions: '{"id":"q1","question":"x?","answers":["y"],"asOf":"2031-13-01","category":"static","sourceDocIds":["dunmere"]}\n' });
@@ -123,6 +127,9 @@ describe('bad input', () => {
     ['chunkOverlap >= chunkSize', { retrieval: { chunkSize: 20, chunkOverlap: 20, k: 2 } }, /field "retrieval\.chunkOverlap": must be smaller than chunkSize/],
     ['an HNSW M hnswlib would cap', { retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, M: 10_000_000 } }, /field "retrieval\.M"/],
     ['an unknown local model', { models: { base: 'local:ghost', fineTuned: 'local:ft-paraphrase' } }, /unknown local model "local:ghost" \(known: local:reader, local:ft-paraphrase\)/],
+    // Found before the fine-tunes train, not after (it used to exit 1 with a stack once they had).
+    ['a transformers.js model folder that is missing', { embedding: { model: 'org/absent', localModelPath: modelsDir } }, /field "embedding\.model": embedding model "org\/absent" not found: there is no folder .*org\/absent/],
+    ['only the quantized weights, quantized off', { embedding: { model: 'org/q-only', localModelPath: modelsDir } }, /has onnx\/model_quantized\.onnx but not onnx\/model\.onnx; set embedding\.quantized: true/],
   ])('exits 2 on %s, before any work: no journal, no model, no result', async (_label, over, message) => {
     const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-bad-'));
     const run = await runCli(['bench', '--config', writeConfig(work, writeTinyDataset(), over)]);

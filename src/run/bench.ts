@@ -19,6 +19,7 @@ import type { PipelineSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
 import { buildRetriever, isApiModel } from '../retrieval/setup.js';
+import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
 import { InputError } from '../util/errors.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
@@ -150,6 +151,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   checkLocalRefs(refs, config);
+  if (embeddingRef) checkEmbeddingModel(config);
   const listings =
     config.preflight && opts.preflight !== false
       ? await preflight(preflightTargets([...remoteRefs, ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers))

@@ -3,12 +3,12 @@
  * model (local-model.ts) and hub models such as Xenova/all-MiniLM-L6-v2 load the same way.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Embedder } from './types.js';
 import { assertFiniteVector } from './validate.js';
 import { gaussian, mulberry32 } from './random.js';
 import { modelIdentity, versionedModelId } from './model-identity.js';
+import { assertModelPresent } from './model-folder.js';
 
 export interface TransformersEmbedderOptions {
   /** `<org>/<name>`, resolved as `<localModelPath>/<org>/<name>/` (and on the hub if allowed). */
@@ -109,20 +109,6 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
   }
 
   return { id, modelId: opts.modelId, modelHash: identity.hash, dim, embed, fallbackCount: () => fallbacks };
-}
-
-/** The error the user sees when the model folder is missing and downloads are off. */
-function assertModelPresent(modelId: string, localModelPath: string, cacheDir: string, quantized: boolean): void {
-  const weights = quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
-  const candidates = [join(localModelPath, modelId), join(cacheDir, modelId)];
-  if (candidates.some((dir) => existsSync(join(dir, weights)))) return;
-  const dir = candidates[0];
-  const what = existsSync(dir) ? `the folder ${dir} has no ${weights}` : `there is no folder ${dir}`;
-  throw new Error(
-    `Embedding model "${modelId}" not found: ${what} (localModelPath ${localModelPath}), and remote models are disabled ` +
-      `(allowRemoteModels=false). Put a transformers.js model folder there (config.json, tokenizer.json, ` +
-      `tokenizer_config.json, ${weights}), or allow remote models.`,
-  );
 }
 
 /**
