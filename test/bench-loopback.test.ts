@@ -491,7 +491,7 @@ describe('interrupted runs resume without asking again', () => {
     const before = server.requests.length;
     const run = await bench('resume after kill', ['--config', s.config, '--resume', journal.runId]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`run ${journal.runId} (resuming: ${journaled.length} answers already recorded)`);
+    expect(run.stderr).toContain(`run ${journal.runId} (resuming: ${journaled.length} answers recorded, 0 errored to retry, ${PAIRS - journaled.length} missing)`);
     checkResumed(s, journal.runId, journaled, requestsSince(before));
   });
 

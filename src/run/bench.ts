@@ -34,8 +34,10 @@ export interface BenchOptions {
   configPath?: string;
   /** Overrides config.outDir. */
   outDir?: string;
-  /** Finish an interrupted run (same config) instead of starting a new one. */
+  /** Finish an interrupted run (same config) instead of starting a new one: its missing and failed pairs. */
   resume?: string;
+  /** With `resume`: run only the missing pairs, keep the failed records as they are. */
+  keepErrors?: boolean;
   /** Bypass the response cache (neither read nor written). */
   noCache?: boolean;
   /** false: skip the providers' preflight check (config `preflight` says the same). */
@@ -94,7 +96,7 @@ function openRunJournal(opts: BenchOptions, configPath: string, config: Config, 
     return createJournal(join(root, runId), { runId, startedAt: new Date().toISOString(), configPath, configHash, datasetHash: dataset.hash, pipelines });
   }
   if (!/^[\w.-]+$/.test(opts.resume) || !existsSync(join(root, opts.resume, 'meta.json'))) throw unknownRunError(opts.resume, root);
-  const journal = openJournal(join(root, opts.resume));
+  const journal = openJournal(join(root, opts.resume), { retry: opts.keepErrors ? undefined : isRetryable });
   const was = journal.meta;
   const fail = (what: string) => {
     journal.close();
@@ -170,7 +172,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
   try {
     opts.onRunId?.(journal.meta.runId);
-    opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${journal.records.length} answers already recorded)` : ''}`);
+    const pairs = pipelines.length * dataset.questions.length;
+    opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${resumeNote(journal, pairs)})` : ''}`);
     const useCache = config.responseCache && !opts.noCache;
     const priceOf = (ref: string) => {
       const { price, source } = lookupPrice(ref, { overrides: config.cost.prices, providerType: registry.providerType(ref) });
@@ -202,7 +205,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       return spec;
     });
 
-    const total = specs.length * dataset.questions.length - journal.done.size;
+    const total = pairs - journal.done.size;
     const tripped: string[] = [];
     const task = opts.progress.start('answering', total);
     await runPipelines({
@@ -226,8 +229,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     task.done();
     if (opts.signal?.aborted) throw new RunInterrupted(journal.meta.runId);
     // The breaker may trip on the very last call: only questions left unasked make the run incomplete.
-    const left = specs.length * dataset.questions.length - journal.done.size;
-    if (tripped.length > 0 && left > 0) throw new RunIncomplete(journal.meta.runId, tripped, left);
+    const left = pairs - journal.done.size;
+    if (tripped.length > 0 && left > 0) {
+      throw new RunIncomplete(journal.meta.runId, tripped, left, failedDone(journal));
+    }
 
     warnAboutAnswers(journal.records, pipelines, registry.providerType, warn);
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
@@ -251,6 +256,25 @@ const TRUNCATION_WARN = 0.05;
 
 /** Calls that completed (answered, or answered with no text): what usage and finish reasons are about. */
 const completed = (r: ResultRecord) => r.error === null || r.error.kind === 'empty';
+
+/**
+ * Records a resume runs again: calls that failed (server, timeout, rate limit, key, bad response).
+ * Failed calls are never stored in the response cache, so the retry asks the server again (and
+ * the judge grades its answer). An empty answer is what the model said: the cache would replay it.
+ */
+export const isRetryable = (r: ResultRecord): boolean => !completed(r);
+
+/** Failed records this run does not retry (kept by --keep-errors, or failed again): a plain resume retries them. */
+const failedDone = (journal: Journal) => journal.records.filter(isRetryable).length - journal.retrying.size;
+
+/** "340 answers recorded, 20 errored to retry, 0 missing" (or the errors kept, with --keep-errors). */
+function resumeNote(journal: Journal, pairs: number): string {
+  const kept = failedDone(journal);
+  const retry = journal.retrying.size;
+  const missing = pairs - journal.done.size - retry;
+  const errored = kept > 0 ? `${kept} errored kept (--keep-errors)` : `${retry} errored to retry`;
+  return `${journal.done.size - kept} answers recorded, ${errored}, ${missing} missing`;
+}
 
 /** One warning per provider whose server sent no usage, and one per pipeline with many truncated answers. */
 function warnAboutAnswers(records: readonly ResultRecord[], pipelines: { name: string; modelRef: string }[], providerType: (ref: string) => string, warn: (m: string) => void): void {
@@ -283,7 +307,10 @@ export class RunIncomplete extends Error {
   constructor(
     readonly runId: string,
     readonly providers: string[],
+    /** Pairs not asked in this run. */
     readonly left: number,
+    /** Failed records besides those: a resume retries them as well. */
+    readonly failed: number,
   ) {
     super(`run ${runId} stopped asking ${providers.map((p) => `"${p}"`).join(', ')} after consecutive failures; ${left} question(s) not asked`);
     this.name = 'RunIncomplete';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRecord } from '../../test/helpers/journal-writer.js';
 import { recordKey } from '../pipelines/run.js';
+import type { ResultRecord } from '../results/schema.js';
 import { InputError } from '../util/errors.js';
 import { createJournal, listJournals, openJournal, readJournal, unknownRunError, type JournalMeta } from './journal.js';
 
@@ -15,6 +16,10 @@ const meta = (runId = 'r1', startedAt = '2031-01-01T00:00:00.000Z'): JournalMeta
   datasetHash: 'def',
   pipelines: ['rag', 'closed-book'],
 });
+
+/** A record whose call failed, as an outage leaves it. */
+const failed = (i: number, pipeline = 'rag'): ResultRecord => ({ ...fakeRecord(i, pipeline), answer: null, correct: false, error: { kind: 'server', message: 'HTTP 503' } });
+const isFailed = (r: ResultRecord) => r.error !== null;
 
 let root: string;
 beforeEach(() => {
@@ -88,16 +93,75 @@ describe('journal', () => {
     openJournal(dir).close();
   });
 
-  it('de-duplicates by (pipeline, question), keeping the first, and append refuses a done pair', () => {
+  it('several lines for a (pipeline, question): the last wins, in the place of the first, and append refuses a done pair', () => {
     const dir = join(root, 'r1');
     createJournal(dir, meta()).close();
-    const first = fakeRecord(0);
+    const first = failed(0);
     const second = { ...fakeRecord(0), answer: 'different' };
-    writeFileSync(join(dir, 'records.jsonl'), [first, second, fakeRecord(0, 'closed-book')].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(dir, 'records.jsonl'), [first, fakeRecord(1), second, fakeRecord(0, 'closed-book')].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    expect(readJournal(dir).records).toEqual([second, fakeRecord(1), fakeRecord(0, 'closed-book')]);
     const j = openJournal(dir);
-    expect(j.records).toEqual([first, fakeRecord(0, 'closed-book')]);
+    expect(j.records).toEqual([second, fakeRecord(1), fakeRecord(0, 'closed-book')]);
     expect(j.append(fakeRecord(0))).toBe(false);
     j.close();
+    expect(readFileSync(join(dir, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    // Listed by pairs, not lines.
+    expect(listJournals(root).map((x) => x.records)).toEqual([3]);
+  });
+
+  it('retry: the chosen records are run again, their new line supersedes, and the pair is then done', () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    for (const r of [fakeRecord(0), failed(1), fakeRecord(2), failed(3)]) j.append(r);
+    j.close();
+
+    const r = openJournal(dir, { retry: isFailed });
+    expect([...r.retrying].sort()).toEqual([recordKey('q1', 'rag'), recordKey('q3', 'rag')]);
+    expect(r.done).toEqual(new Set([recordKey('q0', 'rag'), recordKey('q2', 'rag')]));
+    // Until retried, the old record stands (a stop now still writes every pair once).
+    expect(r.records.map((x) => x.error?.kind ?? null)).toEqual([null, 'server', null, 'server']);
+    expect(r.append(fakeRecord(0))).toBe(false);
+    expect(r.append(fakeRecord(1))).toBe(true);
+    expect(r.append({ ...fakeRecord(1), answer: 'again' })).toBe(false); // once per run
+    expect(r.retrying).toEqual(new Set([recordKey('q3', 'rag')]));
+    expect(r.records).toEqual([fakeRecord(0), fakeRecord(1), fakeRecord(2), failed(3)]);
+    r.close();
+
+    // The file was only appended to; reading it gives one record per pair, the retry's.
+    expect(readFileSync(join(dir, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(readJournal(dir).records).toEqual([fakeRecord(0), fakeRecord(1), fakeRecord(2), failed(3)]);
+    const again = openJournal(dir, { retry: isFailed });
+    expect([...again.retrying]).toEqual([recordKey('q3', 'rag')]);
+    again.close();
+  });
+
+  it('without retry (--keep-errors) a failed record is done like any other', () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    j.append(failed(0));
+    j.close();
+    const k = openJournal(dir);
+    expect(k.retrying.size).toBe(0);
+    expect(k.append(fakeRecord(0))).toBe(false);
+    k.close();
+    expect(readJournal(dir).records).toEqual([failed(0)]);
+  });
+
+  it('a retry torn by a crash leaves the failed record, retried by the next resume', () => {
+    const dir = join(root, 'r1');
+    const j = createJournal(dir, meta());
+    j.append(fakeRecord(0));
+    j.append(failed(1));
+    j.close();
+    const torn = JSON.stringify(fakeRecord(1));
+    appendFileSync(join(dir, 'records.jsonl'), `${torn.slice(0, torn.length - 10)}`);
+
+    expect(readJournal(dir).records).toEqual([fakeRecord(0), failed(1)]);
+    const r = openJournal(dir, { retry: isFailed });
+    expect([...r.retrying]).toEqual([recordKey('q1', 'rag')]);
+    expect(r.append(fakeRecord(1))).toBe(true);
+    r.close();
+    expect(readJournal(dir).records).toEqual([fakeRecord(0), fakeRecord(1)]);
     expect(readFileSync(join(dir, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
   });
 

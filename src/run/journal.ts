@@ -10,6 +10,12 @@
  * torn. Opening the journal drops (and cuts off) that torn last line; damage anywhere else is not
  * something a crash produces, so it is reported instead of being silently skipped.
  *
+ * Retries without rewriting. A resume may run a pair again whose record failed (a server outage):
+ * its new record is appended like any other, and on read a later line for a (pipeline, question)
+ * supersedes the earlier one (last wins). A crash mid-resume therefore leaves either the old
+ * line alone (the pair is retried by the next resume) or the old and the new (the new one counts):
+ * never a lost or a doubled record, and the file is never rewritten in place.
+ *
  * Durability. write() puts the line in the OS page cache: from then on it survives the death of
  * this process (crash, kill -9, OOM kill), since the kernel writes it out regardless. Only a
  * power loss or kernel crash can lose what is in the page cache and not yet on disk, and fsync
@@ -47,11 +53,13 @@ export type JournalMeta = z.infer<typeof JournalMetaSchema>;
 export interface Journal {
   readonly dir: string;
   readonly meta: JournalMeta;
-  /** Records already in the journal (on open: de-duplicated, first kept), plus those appended since. */
+  /** The record of each pair (on open: the last line of each; a retry's record replaces the one it retried). */
   readonly records: ResultRecord[];
-  /** `recordKey(questionId, pipeline)` of every record: pass as `done` to runPipelines. */
+  /** `recordKey(questionId, pipeline)` of every pair not to run (again): pass as `done` to runPipelines. */
   readonly done: Set<string>;
-  /** Appends one finished record durably. Returns false (and writes nothing) for a pair already recorded. */
+  /** Pairs whose recorded record `retry` chose on open, not yet run again. */
+  readonly retrying: Set<string>;
+  /** Appends one finished record durably. Returns false (and writes nothing) for a pair in `done`. */
   append(record: ResultRecord): boolean;
   /** fsyncs what is written (synchronously), flushes, closes the file and releases the lock. Idempotent. */
   close(): void;
@@ -66,6 +74,8 @@ export interface JournalOptions {
   fsyncIntervalMs?: number;
   /** fsync at once when this many records are unsynced. Default 64. */
   fsyncEvery?: number;
+  /** openJournal: records to run again (their pair is not in `done`; its next record supersedes). Default: none. */
+  retry?: (record: ResultRecord) => boolean;
 }
 
 const META = 'meta.json';
@@ -102,7 +112,7 @@ export function openJournal(dir: string, opts: JournalOptions = {}): Journal {
   }
 }
 
-/** Reads a journal without opening it for writing (no lock, no repair): for reports and tests. */
+/** Reads a journal without opening it for writing (no lock, no repair): one record per pair, last line wins. */
 export function readJournal(dir: string): { meta: JournalMeta; records: ResultRecord[] } {
   return { meta: readMeta(dir), records: readRecords(join(dir, RECORDS), { repair: false }) };
 }
@@ -122,11 +132,11 @@ export function listJournals(root: string): JournalSummary[] {
     const dir = join(root, name);
     try {
       const meta = readMeta(dir);
-      const file = join(dir, RECORDS);
-      const records = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length : 0;
+      // Pairs, not lines: a retried pair has several lines.
+      const records = readRecords(join(dir, RECORDS), { repair: false }).length;
       out.push({ runId: meta.runId, dir, startedAt: meta.startedAt, records });
     } catch {
-      // Not a journal folder: ignored.
+      // Not a journal folder, or a damaged one (resuming it names the damage): ignored.
     }
   }
   return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
@@ -143,8 +153,10 @@ function openAppender(dir: string, meta: JournalMeta, existing: ResultRecord[], 
   const fsync = opts.fsync ?? true;
   const intervalMs = opts.fsyncIntervalMs ?? 100;
   const every = opts.fsyncEvery ?? 64;
-  const records = [...existing];
-  const done = new Set(records.map((r) => recordKey(r.questionId, r.pipeline)));
+  // Keyed by pair, in the order pairs were first recorded: a retry's record takes the old one's place.
+  const byPair = new Map(existing.map((r) => [recordKey(r.questionId, r.pipeline), r]));
+  const retrying = new Set([...byPair].filter(([, r]) => opts.retry?.(r)).map(([key]) => key));
+  const done = new Set([...byPair.keys()].filter((key) => !retrying.has(key)));
   let fd: number | null = openSync(join(dir, RECORDS), 'a');
   let closed = false;
   let written = 0;
@@ -181,8 +193,11 @@ function openAppender(dir: string, meta: JournalMeta, existing: ResultRecord[], 
   return {
     dir,
     meta,
-    records,
+    get records() {
+      return [...byPair.values()];
+    },
     done,
+    retrying,
     append(record) {
       if (closed || fd === null) throw new Error(`journal ${dir} is closed`);
       const key = recordKey(record.questionId, record.pipeline);
@@ -194,7 +209,8 @@ function openAppender(dir: string, meta: JournalMeta, existing: ResultRecord[], 
       writeFully(fd, Buffer.from(`${line}\n`));
       written++;
       done.add(key);
-      records.push(safe);
+      retrying.delete(key);
+      byPair.set(key, safe);
       flushLater();
       return true;
     },
@@ -255,8 +271,8 @@ function readMeta(dir: string): JournalMeta {
 /**
  * Parses records.jsonl (with the shared JSONL reader). A bad LAST line is what a crash mid-write
  * leaves: it is dropped, and with `repair` cut off the file so the next append starts on a clean
- * line. A bad line before the last is an InputError naming file and line. Duplicates of a
- * (pipeline, question) keep the first.
+ * line. A bad line before the last is an InputError naming file and line. Several lines for a
+ * (pipeline, question) are a retried pair: the last one wins, in the place of the first.
  */
 function readRecords(file: string, opts: { repair: boolean }): ResultRecord[] {
   if (!existsSync(file)) return [];
@@ -280,17 +296,11 @@ function readRecords(file: string, opts: { repair: boolean }): ResultRecord[] {
     if (opts.repair) truncateTo(file, lastStart);
     cut = true;
   }
-  const records: ResultRecord[] = [];
-  const seen = new Set<string>();
-  for (const { value: record } of rows) {
-    const key = recordKey(record.questionId, record.pipeline);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    records.push(record);
-  }
+  const byPair = new Map<string, ResultRecord>();
+  for (const { value: record } of rows) byPair.set(recordKey(record.questionId, record.pipeline), record);
   // A whole record whose newline did not make it: end the line, or the next append would join it.
   if (opts.repair && !cut && buf.length > 0 && buf[buf.length - 1] !== 0x0a) appendFileSync(file, '\n');
-  return records;
+  return [...byPair.values()];
 }
 
 function truncateTo(file: string, length: number): void {

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
 import { formatCategoryTable, formatNotes, formatSummaryTable } from '../../report/table.js';
-import { ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
+import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { formatStatisticsTable } from '../../stats/table.js';
 import { createProgress } from '../../run/progress.js';
 import { InputError } from '../../util/errors.js';
@@ -13,6 +13,7 @@ interface BenchCliOptions {
   outDir?: string;
   quiet?: boolean;
   resume?: string;
+  keepErrors?: boolean;
   cache: boolean;
   preflight: boolean;
   maxErrorRate?: string;
@@ -31,11 +32,26 @@ function parseRate(s: string): number {
   return x;
 }
 
-/** The command that finishes an interrupted run: the same config, output folder and cache choice. */
-export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache'>, runId: string): string {
-  const args = [o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`, o.outDir ? ` --out-dir ${o.outDir}` : '', o.cache ? '' : ' --no-cache'];
-  return `npm run bench --${args.join('')} --resume ${runId}`;
+/**
+ * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
+ * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
+ */
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors'>, runId: string): string {
+  const args = [
+    o.config === DEFAULT_CONFIG ? '' : ` --config ${shellQuote(o.config)}`,
+    o.outDir ? ` --out-dir ${shellQuote(o.outDir)}` : '',
+    o.cache ? '' : ' --no-cache',
+    o.preflight ? '' : ' --no-preflight',
+    o.maxErrorRate !== undefined ? ` --max-error-rate ${o.maxErrorRate}` : '',
+  ];
+  return `npm run bench --${args.join('')} --resume ${runId}${o.keepErrors ? ' --keep-errors' : ''}`;
 }
+
+/** A path as one shell word: quoted when it holds anything but plain path characters. */
+const shellQuote = (s: string) => (/^[\w./:@=+-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+
+/** The resume that retries failed pairs, whatever this run's --keep-errors. */
+const retryCommand = (o: BenchCliOptions, runId: string) => resumeCommand({ ...o, keepErrors: false }, runId);
 
 export function registerBench(program: Command): void {
   program
@@ -43,7 +59,8 @@ export function registerBench(program: Command): void {
     .description('run every pipeline of a config over its dataset and write result JSON')
     .option('-c, --config <file>', 'config file (.ts with defineConfig, or .json)', DEFAULT_CONFIG)
     .option('-o, --out-dir <dir>', 'where result JSON goes (default: config outDir)')
-    .option('-r, --resume <runId>', 'finish an interrupted run (same config)')
+    .option('-r, --resume <runId>', 'finish a run (same config): its missing and failed pairs')
+    .option('--keep-errors', 'with --resume: run only the missing pairs, keep failed records as they are')
     .option('--no-cache', 'bypass the response cache')
     .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
@@ -51,6 +68,7 @@ export function registerBench(program: Command): void {
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
       const cliLimit = o.maxErrorRate !== undefined ? parseRate(o.maxErrorRate) : undefined;
+      if (o.keepErrors && !o.resume) throw new InputError('--keep-errors only applies to --resume <runId>');
       const progress = createProgress(process.stderr, o.quiet);
       const controller = new AbortController();
       let runId: string | undefined;
@@ -68,6 +86,7 @@ export function registerBench(program: Command): void {
           configPath: o.config,
           outDir: o.outDir,
           resume: o.resume,
+          keepErrors: o.keepErrors,
           noCache: !o.cache,
           preflight: o.preflight,
           progress,
@@ -79,10 +98,15 @@ export function registerBench(program: Command): void {
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);
         for (const v of violations) process.stderr.write(`error rate: ${v}\n`);
-        if (violations.length) process.exitCode = 1;
+        if (violations.length) {
+          process.exitCode = 1;
+          const failed = result.records.filter(isRetryable).length;
+          if (failed) process.stderr.write(`ragvft: ${failed} failed pair(s) of run ${result.run.id}; once the cause is fixed, resume retries them: ${retryCommand(o, result.run.id)}\n`);
+        }
       } catch (err) {
         if (err instanceof RunIncomplete) {
-          process.stderr.write(`ragvft: ${err.message}. Answers so far are saved; once the server is back, resume with: ${resumeCommand(o, err.runId)}\n`);
+          const also = err.failed ? ` (it also retries the ${err.failed} failed)` : '';
+          process.stderr.write(`ragvft: ${err.message}. Answers so far are saved; once the server is back, resume with: ${retryCommand(o, err.runId)}${also}\n`);
           process.exitCode = 1;
           return;
         }
