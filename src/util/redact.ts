@@ -23,13 +23,17 @@ export function redactSecrets(text: string): string {
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`).replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
 }
 
-/** A copy of `value` with every string (keys included) redacted: for objects about to be serialized. */
+/**
+ * A copy of `value` with every string value redacted: for objects about to be serialized. Keys are
+ * left alone: they are field names of our own formats (never secrets), and a short key such as
+ * "id" or "k" would otherwise cut into them and make the file unreadable.
+ */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redactSecrets(k)] = redactDeep(v);
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
     return out as T;
   }
   return value;
