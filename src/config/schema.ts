@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GateConfigSchema } from '../gate/config.js';
+import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
 import { JudgeConfigSchema } from '../scoring/judge/schema.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
@@ -93,6 +94,27 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   retrieval: z
     .strictObject({
+      /**
+       * `dense` (embedding + HNSW), `bm25` (words, no embedding model) or `hybrid` (both lists
+       * fused by weighted reciprocal rank fusion); see src/retrieval/modes.ts.
+       */
+      mode: z.enum(RETRIEVAL_MODE_IDS).default('dense'),
+      /** BM25 parameters (modes bm25 and hybrid); query-time only, so changing them rebuilds nothing. */
+      bm25: z
+        .strictObject({
+          k1: z.number().nonnegative().default(1.2),
+          b: z.number().min(0).max(1).default(0.75),
+        })
+        .prefault({}),
+      /** Hybrid mode: fused(chunk) = Σ weight / (rrfK + rank), over the lists that hold it. */
+      fusion: z
+        .strictObject({
+          rrfK: z.number().nonnegative().default(60),
+          weights: z.strictObject({ dense: z.number().nonnegative().default(1), bm25: z.number().nonnegative().default(1) }).prefault({}),
+          /** Chunks taken from each list before fusing (at least k). */
+          candidates: z.number().int().positive().default(50),
+        })
+        .prefault({}),
       /** Chunk size and overlap in words. */
       chunkSize: z.number().int().positive().default(120),
       chunkOverlap: z.number().int().nonnegative().default(20),
@@ -197,6 +219,10 @@ export function configProblems(c: Config): { field: string; message: string }[] 
   if (c.scoring.primary === 'judge' && !c.judge) out.push({ field: 'scoring.primary', message: '"judge" needs a `judge` section naming the judge model' });
   if (c.retrieval.chunkOverlap >= c.retrieval.chunkSize) {
     out.push({ field: 'retrieval.chunkOverlap', message: `must be smaller than chunkSize (${c.retrieval.chunkOverlap} >= ${c.retrieval.chunkSize}): chunks would never advance` });
+  }
+  const w = c.retrieval.fusion.weights;
+  if (c.retrieval.mode === 'hybrid' && w.dense === 0 && w.bm25 === 0) {
+    out.push({ field: 'retrieval.fusion.weights', message: 'hybrid mode needs a weight above 0 for at least one list' });
   }
   return out;
 }
