@@ -9,7 +9,7 @@ import { writeTinyDataset } from './helpers/tiny-dataset.js';
 
 const dataset = writeTinyDataset();
 
-function writeConfig(dir: string, retrieval: Record<string, unknown>): string {
+function writeConfig(dir: string, retrieval: Record<string, unknown>, embeddingModel = 'local:ppmi-svd'): string {
   const path = join(dir, 'config.json');
   writeFileSync(
     path,
@@ -17,7 +17,9 @@ function writeConfig(dir: string, retrieval: Record<string, unknown>): string {
       dataset,
       outDir: join(dir, 'results'),
       cacheDir: join(dir, 'cache'),
-      embedding: { model: 'local:ppmi-svd', dim: 32 },
+      embedding: { model: embeddingModel, dim: 32 },
+      // A server that is down, with a key that is not set: fatal for any mode that embeds.
+      providers: { down: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', apiKeyEnv: 'RAGVFT_TEST_KEY_NOT_SET' } },
       finetune: { 'ft-paraphrase': { data: 'plain', epochs: 40 } },
       retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, ...retrieval },
       pipelines: [
@@ -29,9 +31,9 @@ function writeConfig(dir: string, retrieval: Record<string, unknown>): string {
   return path;
 }
 
-async function bench(retrieval: Record<string, unknown>): Promise<{ result: RunResult; stdout: string; work: string }> {
+async function bench(retrieval: Record<string, unknown>, embeddingModel?: string): Promise<{ result: RunResult; stdout: string; work: string }> {
   const work = mkdtempSync(join(tmpdir(), 'ragvft-modes-'));
-  const run = await runCli(['bench', '--config', writeConfig(work, retrieval)]);
+  const run = await runCli(['bench', '--config', writeConfig(work, retrieval, embeddingModel)]);
   expect(run.stderr).not.toMatch(/Error:/);
   expect(run.code).toBe(0);
   return { result: ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8'))), stdout: run.stdout, work };
@@ -43,18 +45,21 @@ describe.each(['bm25', 'hybrid'] as const)('bench with retrieval.mode %s', (mode
   let result: RunResult;
   let stdout: string;
   let work: string;
+  // bm25 with an unreachable API embedding model and no key: it is never asked for, only warned about.
   beforeAll(async () => {
-    ({ result, stdout, work } = await bench({ mode }));
+    ({ result, stdout, work } = await bench({ mode }, mode === 'bm25' ? 'down:embed' : undefined));
   });
 
   it('records the mode and whether an embedding model was used', () => {
     expect((result.run.config as { retrieval: { mode: string } }).retrieval.mode).toBe(mode);
     if (mode === 'bm25') {
       expect(result.run.embeddingModel).toBe('none');
+      expect(result.run.warnings).toContain('embedding.model down:embed is not used: retrieval.mode is bm25 (set it to hybrid or dense to use the embedding model)');
       expect(existsSync(join(work, 'cache', 'models'))).toBe(false);
       expect(rag(result, 'q1').latencyMs.embed).toBeNull();
     } else {
       expect(result.run.embeddingModel).toMatch(/^ragvft\/ppmi-svd-/);
+      expect(result.run.warnings).toEqual([]);
       expect(rag(result, 'q1').latencyMs.embed).not.toBeNull();
     }
     expect(rag(result, 'q1').latencyMs.search).not.toBeNull();

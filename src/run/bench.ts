@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
+import { type Config, DEFAULT_EMBEDDING_MODEL } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/schema.js';
@@ -149,6 +149,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const isAbstention = createAbstentionDetector(config.scoring.abstentionPatterns);
   const usesRetrieval = pipelines.some((p) => p.retrieval);
   const embeddingRef = usesRetrieval && modeUsesEmbeddings(config.retrieval.mode) ? config.embedding.model : null;
+  if (usesRetrieval && !embeddingRef && config.embedding.model !== DEFAULT_EMBEDDING_MODEL) {
+    warn(`embedding.model ${config.embedding.model} is not used: retrieval.mode is ${config.retrieval.mode} (set it to hybrid or dense to use the embedding model)`);
+  }
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   checkLocalRefs(refs, config);
