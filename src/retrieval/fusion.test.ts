@@ -24,6 +24,11 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion(lists(1, 2), id, 60)[0]!.score).toBeCloseTo(2 / 61, 12);
   });
 
+  it('each occurrence counts with its own list\'s weight', () => {
+    const fused = reciprocalRankFusion([{ items: ['b', 'x'], weight: 2 }, { items: ['y', 'x'], weight: 0.5 }], id, 60);
+    expect(fused.find((f) => f.item === 'x')!.score).toBeCloseTo(2 / 62 + 0.5 / 62, 12);
+  });
+
   it('a list of weight 0 adds nothing, not even its items', () => {
     expect(reciprocalRankFusion([{ items: ['a'], weight: 1 }, { items: ['b', 'a'], weight: 0 }], id, 60).map((f) => f.item)).toEqual(['a']);
   });
