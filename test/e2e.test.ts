@@ -45,7 +45,8 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(new Set(result.records.map((r) => `${r.pipeline}/${r.questionId}`)).size).toBe(20);
     expect(existsSync(join(work, 'results', `${result.run.id}.json`))).toBe(true);
     expect(result.run.dataset).toMatchObject({ name: 'tiny', questions: 5, documents: 4 });
-    expect(result.run.embeddingModel).toMatch(/^ragvft\/ppmi-svd-/);
+    // The default retrieval mode is bm25: no embedding model is built or used.
+    expect(result.run.embeddingModel).toBe('none');
   });
 
   it('closed-book knows nothing; RAG answers from retrieved context', () => {
@@ -59,7 +60,7 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(rag.retrievalK).toBe(2);
     expect(rag.metrics.recall!.value).toBeGreaterThan(0);
     const ragRecords = result.records.filter((r) => r.pipeline === 'rag');
-    expect(ragRecords.every((r) => r.retrievedDocIds !== null && r.latencyMs.embed !== null && r.latencyMs.search !== null)).toBe(true);
+    expect(ragRecords.every((r) => r.retrievedDocIds !== null && r.latencyMs.embed === null && r.latencyMs.search !== null)).toBe(true);
   });
 
   it('the fine-tuned model answers what was true at its cutoff: stale on the updated fact', () => {
@@ -99,7 +100,7 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     const config = join(work, 'config.json');
     const run = await runCli(['bench', '--config', config]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/reusing HNSW index/);
+    expect(run.stderr).toMatch(/reusing BM25 index/);
     const second = ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8')));
     expect(second.run.id).not.toBe(result.run.id);
     // Timings (wall and CPU) are measurements; everything else must be identical.

@@ -130,6 +130,7 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     cached: o.cached ?? false,
     retrievedDocIds: null,
     retrieval: null,
+    answerInContext: null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ dataset: 'data' }));
     const { config, datasetPath } = await loadConfig(join(dir, 'c.json'));
     expect(datasetPath).toBe(join(dir, 'data'));
-    expect(config.retrieval).toMatchObject({ k: 5, efSearch: 64, temporalFilter: true });
+    expect(config.retrieval).toMatchObject({ k: 5, efSearch: 64, temporalFilter: true, bm25: { k1: 1.2, b: 0.75 }, fusion: { rrfK: 60, weights: { dense: 1, bm25: 1 }, candidates: 50 } });
     expect(config.pipelines.map((p) => p.name)).toEqual(['closed-book', 'rag', 'fine-tuned', 'hybrid']);
   });
 
@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     [{ dataset: 'd', models: { base: 'no-provider' } }, 'field "models.base": must look like <provider>:<model>'],
     [{ dataset: 'd', providers: { x: { type: 'openai', apiKey: 'sk-123' } } }, 'unknown field(s) "apiKey"'],
     [{}, 'field "dataset": is missing'],
+    [{ dataset: 'd', retrieval: { mode: 'sparse' } }, 'field "retrieval.mode"'],
+    [{ dataset: 'd', retrieval: { bm25: { b: 1.5 } } }, 'field "retrieval.bm25.b"'],
+    [{ dataset: 'd', retrieval: { bm25: { k1: -1 } } }, 'field "retrieval.bm25.k1"'],
+    [{ dataset: 'd', retrieval: { fusion: { rrfK: -1 } } }, 'field "retrieval.fusion.rrfK"'],
+    [{ dataset: 'd', retrieval: { fusion: { weights: { sparse: 1 } } } }, 'unknown field(s) "sparse"'],
+    [{ dataset: 'd', retrieval: { fusion: { candidates: 0 } } }, 'field "retrieval.fusion.candidates"'],
+    [{ dataset: 'd', retrieval: { mode: 'hybrid', fusion: { weights: { dense: 0, bm25: 0 } } } }, 'field "retrieval.fusion.weights": hybrid mode needs a weight above 0'],
   ])('rejects %j', async (cfg, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'ragvft-cfg-'));
     writeFileSync(join(dir, 'c.json'), JSON.stringify(cfg));

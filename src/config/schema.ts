@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { GateConfigSchema } from '../gate/config.js';
+import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
 import { JudgeConfigSchema } from '../scoring/judge/schema.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
+
+/** The offline embedding model, used when `embedding.model` is not set. */
+export const DEFAULT_EMBEDDING_MODEL = 'local:ppmi-svd';
 
 function isRegExp(source: string): boolean {
   try {
@@ -82,7 +86,7 @@ export const ConfigSchema = z.strictObject({
        * `local:ppmi-svd` (trained on the corpus by this project), any transformers.js model id
        * (`Xenova/bge-small-en-v1.5`), or an API embedding model `<provider>:<model>`.
        */
-      model: z.string().default('local:ppmi-svd'),
+      model: z.string().default(DEFAULT_EMBEDDING_MODEL),
       dim: z.number().int().positive().default(256),
       /** Folder of transformers.js models (`<org>/<name>/`); default `<cacheDir>/models`. */
       localModelPath: z.string().optional(),
@@ -93,6 +97,29 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   retrieval: z
     .strictObject({
+      /**
+       * `dense` (embedding + HNSW), `bm25` (words, no embedding model) or `hybrid` (both lists
+       * fused by weighted reciprocal rank fusion); see src/retrieval/modes.ts. `bm25` by default:
+       * on real prose it retrieved better than the offline embedding model and than hybrid with it
+       * (README, "Retrieval modes"). With a real embedding model, measure `hybrid`.
+       */
+      mode: z.enum(RETRIEVAL_MODE_IDS).default('bm25'),
+      /** BM25 parameters (modes bm25 and hybrid); query-time only, so changing them rebuilds nothing. */
+      bm25: z
+        .strictObject({
+          k1: z.number().nonnegative().default(1.2),
+          b: z.number().min(0).max(1).default(0.75),
+        })
+        .prefault({}),
+      /** Hybrid mode: fused(chunk) = Σ weight / (rrfK + rank), over the lists that hold it. */
+      fusion: z
+        .strictObject({
+          rrfK: z.number().nonnegative().default(60),
+          weights: z.strictObject({ dense: z.number().nonnegative().default(1), bm25: z.number().nonnegative().default(1) }).prefault({}),
+          /** Chunks taken from each list before fusing (at least k). */
+          candidates: z.number().int().positive().default(50),
+        })
+        .prefault({}),
       /** Chunk size and overlap in words. */
       chunkSize: z.number().int().positive().default(120),
       chunkOverlap: z.number().int().nonnegative().default(20),
@@ -197,6 +224,10 @@ export function configProblems(c: Config): { field: string; message: string }[] 
   if (c.scoring.primary === 'judge' && !c.judge) out.push({ field: 'scoring.primary', message: '"judge" needs a `judge` section naming the judge model' });
   if (c.retrieval.chunkOverlap >= c.retrieval.chunkSize) {
     out.push({ field: 'retrieval.chunkOverlap', message: `must be smaller than chunkSize (${c.retrieval.chunkOverlap} >= ${c.retrieval.chunkSize}): chunks would never advance` });
+  }
+  const w = c.retrieval.fusion.weights;
+  if (c.retrieval.mode === 'hybrid' && w.dense === 0 && w.bm25 === 0) {
+    out.push({ field: 'retrieval.fusion.weights', message: 'hybrid mode needs a weight above 0 for at least one list' });
   }
   return out;
 }

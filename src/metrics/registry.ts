@@ -185,6 +185,26 @@ export const METRICS = [
     value: (r) => r.retrieval!.reciprocalRank,
     binary: false,
   },
+  {
+    id: 'chunkRecall',
+    label: 'Chunk recall',
+    noun: 'chunk recall',
+    description: 'Questions whose retrieved chunks include one of a gold document that holds a gold alias (a document hit whose answer chunk was missed does not count).',
+    higherIsBetter: true,
+    eligible: (r) => r.retrieval !== null && r.retrieval.chunkRecall !== null,
+    value: (r) => bit(r.retrieval!.chunkRecall === true),
+    binary: true,
+  },
+  {
+    id: 'answerInContext',
+    label: 'Answer in context',
+    noun: 'answer-in-context rate',
+    description: 'Questions with a gold answer whose retrieved chunks hold a gold alias, under the lenient normalization (whichever document it is in).',
+    higherIsBetter: true,
+    eligible: (r) => r.answerInContext !== null,
+    value: (r) => bit(r.answerInContext === true),
+    binary: true,
+  },
 ] as const satisfies readonly MetricDef[];
 
 export type MetricId = (typeof METRICS)[number]['id'];

@@ -25,6 +25,7 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     cached: false,
     retrievedDocIds: null,
     retrieval: null,
+    answerInContext: null,
     error: null,
     ...over,
   };
@@ -33,10 +34,10 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
 const lat = (total: number) => ({ total, embed: null, search: null, generate: total, firstToken: null });
 
 const records: ResultRecord[] = [
-  // static, right (EM and F1 1), retrieval hit at rank 2
-  rec({ questionId: 'q1', category: 'static', correct: true, scores: { strict: { exactMatch: 1, f1: 1 }, lenient: { correct: true, matchesStale: false } }, latencyMs: lat(100), tokens: { input: 100, output: 10 }, cpuMs: 5, retrieval: { recall: 1, reciprocalRank: 0.5 } }),
-  // static, wrong with partial F1; cached, so out of the latency percentiles
-  rec({ questionId: 'q2', category: 'static', hallucinated: true, scores: { strict: { exactMatch: 0, f1: 0.5 }, lenient: { correct: false, matchesStale: false } }, latencyMs: lat(300), tokens: { input: 200, output: 20 }, costUsd: 0.002, cpuMs: 7, cached: true, retrieval: { recall: 0.5, reciprocalRank: 1 / 3 } }),
+  // static, right (EM and F1 1), retrieval hit at rank 2, the gold document's chunk holds the answer
+  rec({ questionId: 'q1', category: 'static', correct: true, scores: { strict: { exactMatch: 1, f1: 1 }, lenient: { correct: true, matchesStale: false } }, latencyMs: lat(100), tokens: { input: 100, output: 10 }, cpuMs: 5, retrieval: { recall: 1, reciprocalRank: 0.5, chunkRecall: true }, answerInContext: true }),
+  // static, wrong with partial F1; cached, so out of the latency percentiles; the answer is only in another document's chunk
+  rec({ questionId: 'q2', category: 'static', hallucinated: true, scores: { strict: { exactMatch: 0, f1: 0.5 }, lenient: { correct: false, matchesStale: false } }, latencyMs: lat(300), tokens: { input: 200, output: 20 }, costUsd: 0.002, cpuMs: 7, cached: true, retrieval: { recall: 0.5, reciprocalRank: 1 / 3, chunkRecall: false }, answerInContext: true }),
   // updated, stale, truncated
   rec({ questionId: 'q3', category: 'updated', hallucinated: true, freshness: 'stale', scores: { strict: { exactMatch: 0, f1: 0 }, lenient: { correct: false, matchesStale: true } }, latencyMs: lat(200), tokens: { input: 50, output: 5 }, finishReason: 'length' }),
   // new, abstained
@@ -81,6 +82,11 @@ describe('summarize: every figure, computed by hand', () => {
   it('retrieval: recall and MRR are different means', () => {
     expect(s.metrics.recall).toEqual({ value: 0.75, n: 2, sum: 1.5 });
     expect(s.metrics.mrr).toEqual({ value: 0.416667, n: 2, sum: 0.833333 });
+  });
+
+  it('retrieval: chunk recall needs the alias in a gold document, answer in context anywhere retrieved', () => {
+    expect(s.metrics.chunkRecall).toEqual({ value: 0.5, n: 2, sum: 1 });
+    expect(s.metrics.answerInContext).toEqual({ value: 1, n: 2, sum: 2 });
   });
 
   it('latency over measured calls only (q1, q3, q4, q5: not cached, no error)', () => {

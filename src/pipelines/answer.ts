@@ -18,6 +18,7 @@ export async function answerQuestion(
   const answer: Answer = {
     text: null,
     retrievedDocIds: null,
+    retrievedChunks: null,
     latencyMs: { total: 0, embed: null, search: null, generate: null, firstToken: null },
     tokens: null,
     finishReason: null,
@@ -34,6 +35,7 @@ export async function answerQuestion(
     if (spec.retrieve) {
       const r = await spec.retrieve(q.question, asOf);
       answer.retrievedDocIds = r.docIds;
+      answer.retrievedChunks = r.chunks;
       answer.latencyMs.embed = r.timings.embedMs;
       answer.latencyMs.search = r.timings.searchMs;
       const chunks = opts.maxContextTokens === undefined ? r.chunks : fitContext(r.chunks, opts.maxContextTokens);

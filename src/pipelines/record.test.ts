@@ -18,6 +18,7 @@ function answer(over: Partial<Answer>): Answer {
   return {
     text: 'x',
     retrievedDocIds: null,
+    retrievedChunks: null,
     latencyMs: { total: 10, embed: null, search: null, generate: 9, firstToken: null },
     tokens: { input: 1000, output: 500 },
     finishReason: 'stop',
@@ -95,5 +96,27 @@ describe('toRecord', () => {
     const custom: ScoringContext = { primary: 'lenient', isAbstention: createAbstentionDetector(['^pass$']) };
     expect(toRecord(unanswerable, 'rag', answer({ text: 'Pass.' }), price, custom)).toMatchObject({ abstained: true, correct: true });
     expect(toRecord(unanswerable, 'rag', answer({ text: 'Pass.' }), price, lenient)).toMatchObject({ abstained: false, hallucinated: true });
+  });
+});
+
+describe('toRecord: answer in context and chunk recall', () => {
+  const chunks = [
+    { docId: 'd9', title: 'Velm', text: 'Velm has no mayor.' },
+    { docId: 'd2', title: 'Orsk', text: 'The mayor of Orsk is Osric Vell.' },
+  ];
+
+  it('are filled from the retrieved chunks', () => {
+    const r = toRecord(updated, 'rag', answer({ text: 'Osric Vell', retrievedDocIds: ['d9', 'd2'], retrievedChunks: chunks }), price, lenient);
+    expect(r).toMatchObject({ answerInContext: true, retrieval: { recall: 1, reciprocalRank: 0.5, chunkRecall: true } });
+  });
+
+  it('a gold document retrieved without the answer: recall 1, chunk recall and answer in context false', () => {
+    const r = toRecord(updated, 'rag', answer({ retrievedDocIds: ['d2'], retrievedChunks: [{ docId: 'd2', title: 'Orsk', text: 'Orsk lies on the Velm.' }] }), price, lenient);
+    expect(r).toMatchObject({ answerInContext: false, retrieval: { recall: 1, chunkRecall: false } });
+  });
+
+  it('are null without retrieval, and for an unanswerable question', () => {
+    expect(toRecord(updated, 'closed-book', answer({}), price, lenient)).toMatchObject({ answerInContext: null, retrieval: null });
+    expect(toRecord(unanswerable, 'rag', answer({ retrievedDocIds: ['d9'], retrievedChunks: chunks }), price, lenient)).toMatchObject({ answerInContext: null, retrieval: null });
   });
 });

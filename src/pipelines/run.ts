@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
 import type { Price } from '../config/schema.js';
-import { scoreRetrieval } from '../metrics/retrieval.js';
+import { answerInChunks, scoreRetrieval } from '../metrics/retrieval.js';
 import { classifyError, describeError, EmptyOutputError } from '../models/errors.js';
 import { callCostUsd } from '../models/prices.js';
 import { splitModelRef } from '../models/registry.js';
@@ -80,7 +80,8 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     cpuMs: round3(a.cpuMs),
     cached: a.cached,
     retrievedDocIds: a.retrievedDocIds,
-    retrieval: a.retrievedDocIds ? scoreRetrieval(q.sourceDocIds, a.retrievedDocIds) : null,
+    retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
+    answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,
   };
 }

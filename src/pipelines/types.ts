@@ -4,7 +4,8 @@ import type { Chunk } from '../retrieval/chunk.js';
 export interface Retrieval {
   chunks: Chunk[];
   docIds: string[];
-  timings: { embedMs: number; searchMs: number };
+  /** embedMs is null when the query was not embedded (BM25). */
+  timings: { embedMs: number | null; searchMs: number };
 }
 
 /** What a pipeline needs to answer: everything else (scoring, cost) happens downstream. */
@@ -20,6 +21,8 @@ export interface PipelineSpec {
 export interface Answer {
   text: string | null;
   retrievedDocIds: string[] | null;
+  /** The retrieved chunks (what answer-in-context is judged on); null without retrieval. */
+  retrievedChunks: Pick<Chunk, 'docId' | 'title' | 'text'>[] | null;
   latencyMs: { total: number; embed: number | null; search: number | null; generate: number | null; firstToken: number | null };
   /** Null when the server reported no usage. */
   tokens: { input: number; output: number } | null;

@@ -41,6 +41,28 @@ export function formatSummaryTable(result: RunResult): string {
   return table.toString();
 }
 
+const RETRIEVAL_COLUMNS: { head: (k: number) => string; id: MetricId; show: (x: number | null) => string }[] = [
+  { head: (k) => `R@${k} %`, id: 'recall', show: pct },
+  { head: () => 'MRR', id: 'mrr', show: (x) => (x === null ? '–' : x.toFixed(3)) },
+  { head: (k) => `chunk R@${k} %`, id: 'chunkRecall', show: pct },
+  { head: (k) => `answer in context@${k} %`, id: 'answerInContext', show: pct },
+];
+
+/**
+ * Retrieval of each pipeline with retrieval, beside recall by document: chunk recall (a gold
+ * document's retrieved chunk holds the answer) and answer in context (any retrieved chunk does),
+ * so a document hit whose answer chunk was missed shows. Empty without retrieval.
+ */
+export function formatRetrievalTable(result: RunResult): string {
+  const retrieving = result.pipelines.filter((p) => p.retrieval);
+  if (retrieving.length === 0) return '';
+  const k = retrieving[0]!.summary.retrievalK ?? 5;
+  const mode = (result.run.config as { retrieval?: { mode?: string } }).retrieval?.mode ?? 'dense';
+  const table = terminalTable([`retrieval: ${mode}`, ...RETRIEVAL_COLUMNS.map((c) => c.head(k))]);
+  for (const p of retrieving) table.push([p.name, ...RETRIEVAL_COLUMNS.map((c) => c.show(value(p.summary, c.id)))]);
+  return table.toString();
+}
+
 /** Accuracy % per category (abstention accuracy for unanswerable), pipelines as rows. */
 export function formatCategoryTable(result: RunResult): string {
   const first = result.pipelines[0]?.summary.byCategory;

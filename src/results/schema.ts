@@ -89,8 +89,16 @@ export const RecordSchema = z.strictObject({
   /** Served from the response cache: its latency is not a measurement of the model. */
   cached: z.boolean(),
   retrievedDocIds: z.array(z.string()).nullable(),
-  /** Rank-based retrieval scores of the gold `sourceDocIds`; null without retrieval or gold docs. */
-  retrieval: z.strictObject({ recall: Rate, reciprocalRank: Rate }).nullable(),
+  /**
+   * Rank-based retrieval scores of the gold `sourceDocIds`; null without retrieval or gold docs.
+   * `chunkRecall`: a retrieved chunk of a gold document holds a gold alias (null: no gold answer).
+   */
+  retrieval: z.strictObject({ recall: Rate, reciprocalRank: Rate, chunkRecall: z.boolean().nullable().default(null) }).nullable(),
+  /**
+   * A gold alias appears in the retrieved chunks (lenient normalization, each chunk on its own);
+   * null without retrieval or without a gold answer (unanswerable).
+   */
+  answerInContext: z.boolean().nullable().default(null),
   error: z.strictObject({ kind: ErrorKindSchema, message: z.string() }).nullable(),
 });
 export type ResultRecord = z.infer<typeof RecordSchema>;

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Document } from '../dataset/schema.js';
 import { chunkDocuments } from './chunk.js';
 import type { Embedder } from './embedding/types.js';
+import { DEFAULT_BM25_PARAMS } from './bm25.js';
+import { type Bm25Index, openOrBuildBm25Index } from './bm25-index.js';
 import { openOrBuildIndex, type VectorIndex } from './hnsw-index.js';
+import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js';
 import { createRetriever } from './retriever.js';
 
 /** Hashed bag of words, L2-normalized: enough for "same words -> close vectors". */
@@ -37,10 +40,13 @@ const docs: Document[] = [
 
 let root: string;
 let index: VectorIndex;
+let bm25: Bm25Index;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ragvft-retriever-'));
   const chunking = { chunkSize: 8, chunkOverlap: 2 };
-  ({ index } = await openOrBuildIndex({ dir: root, embedder, chunks: chunkDocuments(docs, chunking), corpusHash: 'c', chunking, space: 'cosine', M: 8, efConstruction: 50 }));
+  const chunks = chunkDocuments(docs, chunking);
+  ({ index } = await openOrBuildIndex({ dir: join(root, 'hnsw'), embedder, chunks, corpusHash: 'c', chunking, space: 'cosine', M: 8, efConstruction: 50 }));
+  ({ index: bm25 } = await openOrBuildBm25Index(join(root, 'bm25'), chunks));
 });
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
@@ -49,9 +55,16 @@ afterAll(async () => {
 const question = 'Who is the chief executive of Acme?';
 const ceoVersions = (docIds: string[]) => docIds.filter((id) => id.startsWith('ceo-'));
 
-describe('createRetriever', () => {
+/** The three ways to rank: each must honour the temporal filter the same way. */
+const rankers: Array<[string, () => Ranker]> = [
+  ['dense', () => denseRanker(index, embedder, 64)],
+  ['bm25', () => bm25Ranker(bm25, DEFAULT_BM25_PARAMS)],
+  ['hybrid', () => fusedRanker([{ ranker: denseRanker(index, embedder, 64), weight: 1 }, { ranker: bm25Ranker(bm25, DEFAULT_BM25_PARAMS), weight: 1 }], { rrfK: 60, candidates: 20 })],
+];
+
+describe.each(rankers)('createRetriever (%s)', (_name, ranker) => {
   it('with the temporal filter, returns only the version valid on asOf', async () => {
-    const retriever = createRetriever({ index, embedder, k: 10, efSearch: 64, temporalFilter: true });
+    const retriever = createRetriever({ ranker: ranker(), k: 10, temporalFilter: true });
     expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds)).toEqual(['ceo-v1']);
     expect(ceoVersions((await retriever.retrieve(question, '2022-06-01')).docIds)).toEqual(['ceo-v2']); // validFrom is inclusive, validTo exclusive
     expect(ceoVersions((await retriever.retrieve(question, '2024-12-31')).docIds)).toEqual(['ceo-v2']);
@@ -60,27 +73,30 @@ describe('createRetriever', () => {
   });
 
   it('without it, every version is eligible', async () => {
-    const retriever = createRetriever({ index, embedder, k: 10, efSearch: 64, temporalFilter: false });
+    const retriever = createRetriever({ ranker: ranker(), k: 10, temporalFilter: false });
     expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds).sort()).toEqual(['ceo-v1', 'ceo-v2', 'ceo-v3']);
   });
 
   it('returns at most k chunks, best first, and each document once in rank order', async () => {
-    const retriever = createRetriever({ index, embedder, k: 4, efSearch: 64, temporalFilter: true });
+    const retriever = createRetriever({ ranker: ranker(), k: 4, temporalFilter: true });
     const { chunks, docIds, timings } = await retriever.retrieve('Where are the Acme headquarters and parking?', '2023-01-01');
     expect(chunks).toHaveLength(4);
     expect(chunks[0].docId).toBe('hq');
     expect(docIds).toEqual([...new Set(chunks.map((c) => c.docId))]);
     expect(chunks.filter((c) => c.docId === 'hq').length).toBeGreaterThan(1); // several chunks, one docId
-    expect(timings.embedMs).toBeGreaterThanOrEqual(0);
     expect(timings.searchMs).toBeGreaterThanOrEqual(0);
+    if (_name === 'bm25') expect(timings.embedMs).toBeNull();
+    else expect(timings.embedMs).toBeGreaterThanOrEqual(0);
   });
 
   it('rejects an asOf that is not a date when filtering by date', async () => {
-    const retriever = createRetriever({ index, embedder, k: 3, efSearch: 64, temporalFilter: true });
+    const retriever = createRetriever({ ranker: ranker(), k: 3, temporalFilter: true });
     await expect(retriever.retrieve(question, '2024-1-5')).rejects.toThrow(/asOf must be a date/);
   });
+});
 
+describe('denseRanker', () => {
   it('refuses an embedder other than the one the index was built with', () => {
-    expect(() => createRetriever({ index, embedder: { ...embedder, id: 'test:other' }, k: 3, efSearch: 64, temporalFilter: true })).toThrow(/does not match the index/);
+    expect(() => denseRanker(index, { ...embedder, id: 'test:other' }, 64)).toThrow(/does not match the index/);
   });
 });

@@ -2,15 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { isValidOn } from '../dataset/load.js';
 import { IsoDate } from '../dataset/schema.js';
 import type { Chunk } from './chunk.js';
-import type { Embedder } from './embedding/types.js';
-import type { VectorIndex } from './hnsw-index.js';
+import type { Ranker } from './rankers.js';
 
 export interface RetrieverOptions {
-  index: VectorIndex;
-  /** Must be the model the index was built with: other vectors live in another space. */
-  embedder: Embedder;
+  /** Any retrieval source (rankers.ts): dense, BM25 or a fusion of them. */
+  ranker: Ranker;
   k: number;
-  efSearch: number;
   /** Only chunks of document versions valid on the question's asOf date are eligible. */
   temporalFilter: boolean;
 }
@@ -20,7 +17,8 @@ export interface Retrieval {
   chunks: Chunk[];
   /** Documents of `chunks`, each once, in rank order. */
   docIds: string[];
-  timings: { embedMs: number; searchMs: number };
+  /** embedMs is null when the query was not embedded (BM25). */
+  timings: { embedMs: number | null; searchMs: number };
 }
 
 export interface Retriever {
@@ -28,31 +26,19 @@ export interface Retriever {
   retrieve(question: string, asOf: string | null): Promise<Retrieval>;
 }
 
-export function createRetriever(opts: RetrieverOptions): Retriever {
-  const { index, embedder, k, efSearch, temporalFilter } = opts;
-  if (embedder.id !== index.manifest.embeddingModel || embedder.dim !== index.manifest.dim) {
-    throw new Error(
-      `retriever: embedder ${embedder.id} (dim ${embedder.dim}) does not match the index, built with ${index.manifest.embeddingModel} (dim ${index.manifest.dim})`,
-    );
-  }
+export function createRetriever({ ranker, k, temporalFilter }: RetrieverOptions): Retriever {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer (got ${k})`);
   return {
     async retrieve(question, asOf) {
       // isValidOn compares strings, which is only right for real YYYY-MM-DD dates.
       const byDate = temporalFilter && asOf !== null;
       if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
-
-      const t0 = performance.now();
-      const vectors = await embedder.embed([question]);
-      const t1 = performance.now();
-      if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
-
       // The filter drops superseded and not-yet-valid versions, so an old fact cannot answer a current question.
       const filter = byDate ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
-      const hits = index.search(vectors[0], k, { efSearch, filter });
-      const t2 = performance.now();
-
-      const chunks = hits.map((h) => h.chunk);
-      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs: t1 - t0, searchMs: t2 - t1 } };
+      const t0 = performance.now();
+      const { chunks, embedMs } = await ranker.rank(question, k, filter);
+      const totalMs = performance.now() - t0;
+      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs, searchMs: Math.max(0, totalMs - (embedMs ?? 0)) } };
     },
   };
 }

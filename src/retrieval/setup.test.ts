@@ -3,11 +3,12 @@
  * HNSW index): each must lead to a rebuild or recompute with a notice and correct results,
  * never a crash and never silent reuse.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Document } from '../dataset/schema.js';
+import { ConfigSchema } from '../config/schema.js';
 import { TEST_CORPUS } from './embedding/test-corpus.js';
 import { buildRetriever, type RetrieverConfig } from './setup.js';
 
@@ -33,12 +34,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-function config(over: Partial<RetrieverConfig['embedding']> = {}): RetrieverConfig {
+function config(over: Partial<RetrieverConfig['embedding']> = {}, retrieval: Partial<RetrieverConfig['retrieval']> = {}): RetrieverConfig {
+  const { embedding: _e, retrieval: defaults } = ConfigSchema.parse({ dataset: '.' });
   return {
     cacheDir: join(root, 'cache'),
     generation: { maxRetries: 0 },
     embedding: { model: 'local:ppmi-svd', dim: 32, allowRemoteModels: false, quantized: false, batchSize: 16, ...over },
-    retrieval: { chunkSize: 60, chunkOverlap: 10, k: 1, efSearch: 64, M: 8, efConstruction: 50, space: 'cosine', temporalFilter: false, contextTokens: 2000 } as RetrieverConfig['retrieval'],
+    retrieval: { ...defaults, mode: 'dense', chunkSize: 60, chunkOverlap: 10, k: 1, M: 8, efConstruction: 50, temporalFilter: false, ...retrieval },
   };
 }
 
@@ -64,8 +66,8 @@ describe('buildRetriever: every cached artefact is verified', () => {
   it('names the weights used: embeddingModel is <model>@<hash12>, stable across runs', async () => {
     const first = await run();
     expect(first.accuracy).toBe(1);
-    expect(first.embeddingModel).toMatch(/^ragvft\/ppmi-svd-[0-9a-f]{12}@[0-9a-f]{12}$/);
-    expect(first.embeddingModel.endsWith(`@${first.hash!.slice(0, 12)}`)).toBe(true);
+    expect(first.embeddingModel!).toMatch(/^ragvft\/ppmi-svd-[0-9a-f]{12}@[0-9a-f]{12}$/);
+    expect(first.embeddingModel!.endsWith(`@${first.hash!.slice(0, 12)}`)).toBe(true);
     const second = await run();
     expect(second.embeddingModel).toBe(first.embeddingModel);
     expect(second.logs.join('\n')).toMatch(/reusing HNSW index/);
@@ -158,5 +160,37 @@ describe('buildRetriever: every cached artefact is verified', () => {
     const restored = await run(cfg);
     expect(restored.embeddingModel).toBe(first.embeddingModel);
     expect(restored.accuracy).toBe(1);
+  });
+});
+
+describe('buildRetriever: retrieval modes', () => {
+  it('bm25 builds no embedding model, finds every answer, and reuses its index on the next run', async () => {
+    const first = await run(config({}, { mode: 'bm25' }));
+    expect(first.accuracy).toBe(1);
+    expect(first.embeddingModel).toBeNull();
+    expect(existsSync(join(root, 'cache', 'models'))).toBe(false);
+    expect(existsSync(join(root, 'cache', 'index'))).toBe(false);
+    expect(first.logs.join('\n')).toMatch(/built BM25 index of \d+ chunks \(no readable manifest/);
+    const second = await run(config({}, { mode: 'bm25' }));
+    expect(second.logs.join('\n')).toMatch(/reusing BM25 index \(\d+ chunks\)/);
+  });
+
+  it('a damaged postings.json is rebuilt with a notice, and results stay right', async () => {
+    await run(config({}, { mode: 'bm25' }));
+    const path = join(root, 'cache', 'bm25', 'test-corpus', 'postings.json');
+    const bytes = readFileSync(path);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    writeFileSync(path, bytes);
+    const after = await run(config({}, { mode: 'bm25' }));
+    expect(after.logs.join('\n')).toMatch(/built BM25 index of \d+ chunks \(postings.json failed its checksum/);
+    expect(after.accuracy).toBe(1);
+  });
+
+  it('hybrid builds both indexes and names the embedding model', async () => {
+    const r = await run(config({}, { mode: 'hybrid' }));
+    expect(r.accuracy).toBe(1);
+    expect(r.embeddingModel).toMatch(/^ragvft\/ppmi-svd-/);
+    expect(r.logs.join('\n')).toMatch(/built HNSW index/);
+    expect(r.logs.join('\n')).toMatch(/built BM25 index/);
   });
 });

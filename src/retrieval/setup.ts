@@ -4,13 +4,16 @@ import type { Config } from '../config/schema.js';
 import type { Dataset } from '../dataset/schema.js';
 import { isLocal } from '../models/registry.js';
 import { sha256 } from '../util/hash.js';
-import { chunkDocuments, chunkEmbeddingText } from './chunk.js';
+import { openOrBuildBm25Index } from './bm25-index.js';
+import { type Chunk, chunkDocuments, chunkEmbeddingText, type ChunkingOptions } from './chunk.js';
 import { createApiEmbedder } from './embedding/api-embedder.js';
 import { createCachedEmbedder } from './embedding/cache.js';
 import { ensureLocalEmbeddingModel } from './embedding/local-model.js';
 import { createTransformersEmbedder } from './embedding/transformers.js';
 import type { Embedder } from './embedding/types.js';
 import { openOrBuildIndex } from './hnsw-index.js';
+import { RETRIEVAL_MODES, type RetrievalSource } from './modes.js';
+import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js';
 import { createRetriever } from './retriever.js';
 
 /** The part of the config the embedder reads. */
@@ -99,21 +102,41 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
   return { embedder: createCachedEmbedder(inner, cacheFile, { log: io.log }), modelName, modelHash, apiTokens };
 }
 
-/** Embedder, persistent HNSW index over the chunked corpus, and the retriever on top. */
-export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
-  const { embedder, modelName, modelHash, apiTokens } = await createEmbedder(config, corpus, progress, models);
+/** What a retrieval source needs to build its ranker. */
+interface SourceContext {
+  config: RetrieverConfig;
+  corpus: Corpus;
+  chunks: Chunk[];
+  chunking: ChunkingOptions;
+  progress: RetrievalProgress;
+  models: EmbeddingModels;
+}
+
+interface BuiltSource {
+  ranker: Ranker;
+  /** The dense source's embedder, for the run's record of it. */
+  embedding?: Omit<EmbedderSetup, 'embedder'> & { id: string };
+}
+
+/** How each kind of ranked list (modes.ts) is built. */
+const SOURCES: Record<RetrievalSource, (ctx: SourceContext) => Promise<BuiltSource>> = {
+  dense: buildDenseSource,
+  bm25: buildBm25Source,
+};
+
+/** Embedder and persistent HNSW index over the chunked corpus. */
+async function buildDenseSource({ config, corpus, chunks, chunking, progress, models }: SourceContext): Promise<BuiltSource> {
+  const setup = await createEmbedder(config, corpus, progress, models);
   const r = config.retrieval;
-  const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
-  const chunks = chunkDocuments(corpus.documents, chunking);
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
   // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place.
-  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(modelName).slice(0, 8)}`);
+  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}`);
   const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(corpus.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
   let task: RetrievalTask | null = null;
   let ticked = 0;
   const { index, reused, reason } = await openOrBuildIndex({
     dir,
-    embedder,
+    embedder: setup.embedder,
     chunks,
     corpusHash,
     chunking,
@@ -127,7 +150,39 @@ export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, pr
   });
   (task as RetrievalTask | null)?.done();
   progress.log(reused ? `reusing HNSW index (${index.size} chunks) in ${dir}` : `built HNSW index of ${index.size} chunks (${reason ?? 'new'})`);
-  const retriever = createRetriever({ index, embedder, k: r.k, efSearch: r.efSearch, temporalFilter: r.temporalFilter });
-  /** embeddingModel: `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise. */
-  return { retriever, embeddingModel: embedder.id, embeddingModelHash: modelHash, apiTokens };
+  const { embedder, ...rest } = setup;
+  return { ranker: denseRanker(index, embedder, r.efSearch), embedding: { ...rest, id: embedder.id } };
+}
+
+/** Persistent BM25 index over the same chunks: no embedding model involved. */
+async function buildBm25Source({ config, corpus, chunks, progress }: SourceContext): Promise<BuiltSource> {
+  const dir = resolve(config.cacheDir, 'bm25', corpus.manifest.name);
+  const { index, reused, reason } = await openOrBuildBm25Index(dir, chunks);
+  progress.log(reused ? `reusing BM25 index (${index.size} chunks) in ${dir}` : `built BM25 index of ${index.size} chunks (${reason ?? 'new'})`);
+  return { ranker: bm25Ranker(index, config.retrieval.bm25) };
+}
+
+/**
+ * The retriever of `retrieval.mode`: each source the mode lists (modes.ts) is built, and several
+ * are fused. Sources the mode does not list are not built (bm25 builds no embedding model).
+ */
+export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
+  const r = config.retrieval;
+  const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
+  const ctx: SourceContext = { config, corpus, chunks: chunkDocuments(corpus.documents, chunking), chunking, progress, models };
+  const sources = RETRIEVAL_MODES[r.mode].sources;
+  const built = new Map<RetrievalSource, BuiltSource>();
+  for (const source of sources) built.set(source, await SOURCES[source](ctx));
+  const ranker =
+    sources.length === 1
+      ? built.get(sources[0]!)!.ranker
+      : fusedRanker(sources.map((s) => ({ ranker: built.get(s)!.ranker, weight: r.fusion.weights[s] })), r.fusion);
+  const embedding = built.get('dense')?.embedding;
+  return {
+    retriever: createRetriever({ ranker, k: r.k, temporalFilter: r.temporalFilter }),
+    /** `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise; null when no embedding is used. */
+    embeddingModel: embedding?.id ?? null,
+    embeddingModelHash: embedding?.modelHash ?? null,
+    apiTokens: embedding?.apiTokens ?? null,
+  };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
+import { type Config, DEFAULT_EMBEDDING_MODEL } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/schema.js';
@@ -18,6 +18,7 @@ import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
+import { modeUsesEmbeddings } from '../retrieval/modes.js';
 import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
 import { InputError } from '../util/errors.js';
@@ -149,7 +150,11 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const remoteRefs = [...refs, ...(judgeRef ? [judgeRef] : [])].filter((r) => !isLocal(r));
   const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs });
   const isAbstention = createAbstentionDetector(config.scoring.abstentionPatterns);
-  const embeddingRef = pipelines.some((p) => p.retrieval) ? config.embedding.model : null;
+  const usesRetrieval = pipelines.some((p) => p.retrieval);
+  const embeddingRef = usesRetrieval && modeUsesEmbeddings(config.retrieval.mode) ? config.embedding.model : null;
+  if (usesRetrieval && !embeddingRef && config.embedding.model !== DEFAULT_EMBEDDING_MODEL) {
+    warn(`embedding.model ${config.embedding.model} is not used: retrieval.mode is ${config.retrieval.mode} (set it to hybrid or dense to use the embedding model)`);
+  }
   if (embeddingRef && isApiModel(embeddingRef)) registry.embeddingModel(embeddingRef);
 
   checkLocalRefs(refs, config);
@@ -167,7 +172,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
   const local = await trainLocalModels(config, dataset, refs, opts.progress);
   Object.assign(localDirs, local.dirs);
-  const retriever = embeddingRef ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
+  const retriever = usesRetrieval ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
 
   const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
   try {

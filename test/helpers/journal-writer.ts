@@ -31,7 +31,8 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
     cpuMs: null,
     cached: false,
     retrievedDocIds: ['d1', 'd2'],
-    retrieval: { recall: 1, reciprocalRank: 1 },
+    retrieval: { recall: 1, reciprocalRank: 1, chunkRecall: true },
+    answerInContext: true,
     error: null,
   };
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
-import { formatCategoryTable, formatNotes, formatSummaryTable } from '../../report/table.js';
+import { formatCategoryTable, formatNotes, formatRetrievalTable, formatSummaryTable } from '../../report/table.js';
 import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { formatStatisticsTable } from '../../stats/table.js';
 import { createProgress } from '../../run/progress.js';
@@ -93,7 +93,8 @@ export function registerBench(program: Command): void {
           signal: controller.signal,
           onRunId: (id) => (runId = id),
         });
-        process.stdout.write(`${[formatSummaryTable(result), formatCategoryTable(result), formatStatisticsTable(result.statistics), formatNotes(result)].join('\n\n')}\n`);
+        const tables = [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result)];
+        process.stdout.write(`${tables.filter(Boolean).join('\n\n')}\n`);
         process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);

@@ -1,0 +1,67 @@
+import type { Bm25Params } from './bm25.js';
+import type { Bm25Index } from './bm25-index.js';
+import type { Chunk } from './chunk.js';
+import type { Embedder } from './embedding/types.js';
+import { reciprocalRankFusion } from './fusion.js';
+import type { VectorIndex } from './hnsw-index.js';
+
+/** The one interface every retrieval source offers: a ranked list of eligible chunks. */
+export interface Ranker {
+  /** Up to `n` chunks for which `filter` holds, best first. */
+  rank(query: string, n: number, filter?: (chunk: Chunk) => boolean): Promise<RankedChunks>;
+}
+
+export interface RankedChunks {
+  chunks: Chunk[];
+  /** Time spent embedding the query; null when nothing was embedded. */
+  embedMs: number | null;
+}
+
+/** Nearest chunks by embedding. The embedder must be the one the index was built with. */
+export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: number): Ranker {
+  if (embedder.id !== index.manifest.embeddingModel || embedder.dim !== index.manifest.dim) {
+    throw new Error(
+      `retriever: embedder ${embedder.id} (dim ${embedder.dim}) does not match the index, built with ${index.manifest.embeddingModel} (dim ${index.manifest.dim})`,
+    );
+  }
+  return {
+    async rank(query, n, filter) {
+      const t0 = performance.now();
+      const vectors = await embedder.embed([query]);
+      const embedMs = performance.now() - t0;
+      if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
+      return { chunks: index.search(vectors[0]!, n, { efSearch, filter }).map((h) => h.chunk), embedMs };
+    },
+  };
+}
+
+export function bm25Ranker(index: Bm25Index, params: Bm25Params): Ranker {
+  return {
+    async rank(query, n, filter) {
+      return { chunks: index.search(query, n, { params, filter }).map((h) => h.chunk), embedMs: null };
+    },
+  };
+}
+
+export interface FusionOptions {
+  rrfK: number;
+  /** Chunks taken from each list before fusing (at least the `n` asked for). */
+  candidates: number;
+}
+
+/** Several rankers' lists fused by weighted reciprocal rank fusion (fusion.ts). */
+export function fusedRanker(parts: readonly { ranker: Ranker; weight: number }[], opts: FusionOptions): Ranker {
+  return {
+    async rank(query, n, filter) {
+      const depth = Math.max(n, opts.candidates);
+      const lists = await Promise.all(parts.map((p) => p.ranker.rank(query, depth, filter)));
+      const fused = reciprocalRankFusion(
+        lists.map((l, i) => ({ items: l.chunks, weight: parts[i]!.weight })),
+        (c) => c.id,
+        opts.rrfK,
+      );
+      const embedded = lists.flatMap((l) => (l.embedMs === null ? [] : [l.embedMs]));
+      return { chunks: fused.slice(0, n).map((f) => f.item), embedMs: embedded.length ? embedded.reduce((a, x) => a + x, 0) : null };
+    },
+  };
+}
