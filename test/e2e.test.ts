@@ -129,8 +129,8 @@ describe('bad input', () => {
     ['an HNSW M hnswlib would cap', { retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, M: 10_000_000 } }, /field "retrieval\.M"/],
     ['an unknown local model', { models: { base: 'local:ghost', fineTuned: 'local:ft-paraphrase' } }, /unknown local model "local:ghost" \(known: local:reader, local:ft-paraphrase\)/],
     // Found before the fine-tunes train, not after (it used to exit 1 with a stack once they had).
-    ['a transformers.js model folder that is missing', { embedding: { model: 'org/absent', localModelPath: modelsDir } }, /field "embedding\.model": embedding model "org\/absent" not found: there is no folder .*org\/absent/],
-    ['only the quantized weights, quantized off', { embedding: { model: 'org/q-only', localModelPath: modelsDir } }, /has onnx\/model_quantized\.onnx but not onnx\/model\.onnx; set embedding\.quantized: true/],
+    ['a transformers.js model folder that is missing', { embedding: { model: 'org/absent', localModelPath: modelsDir }, retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, mode: 'dense' } }, /field "embedding\.model": embedding model "org\/absent" not found: there is no folder .*org\/absent/],
+    ['only the quantized weights, quantized off', { embedding: { model: 'org/q-only', localModelPath: modelsDir }, retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2, mode: 'dense' } }, /has onnx\/model_quantized\.onnx but not onnx\/model\.onnx; set embedding\.quantized: true/],
   ])('exits 2 on %s, before any work: no journal, no model, no result', async (_label, over, message) => {
     const work = mkdtempSync(join(tmpdir(), 'ragvft-e2e-bad-'));
     const run = await runCli(['bench', '--config', writeConfig(work, writeTinyDataset(), over)]);
