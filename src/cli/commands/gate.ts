@@ -54,14 +54,23 @@ export async function runGate(opts: GateCliOptions, deps: GateCommandDeps): Prom
     const config = await deps.loadGateConfig(opts.config);
     const [baseline, current] = await Promise.all([readResultFile(opts.baseline), readResultFile(opts.current)]);
     const report = evaluateGate(baseline, current, config, { labels: { a: opts.baseline, b: opts.current } });
+    // JUnit first: a path that cannot be written is bad input (exit 2), never after a verdict.
+    if (opts.junit) await writeJunit(opts.junit, render('gate', 'junit', report));
     process.stdout.write(render('gate', opts.format, report));
-    if (opts.junit) await writeFileAtomic(opts.junit, render('gate', 'junit', report));
     if (summaryFile) await appendStepSummary(summaryFile, render('gate', 'md', report));
     return report.passed ? 0 : 1;
   } catch (e) {
     // Say in the job summary why the gate could not run, then let the CLI exit 2 as usual.
     if (e instanceof InputError && summaryFile) await appendStepSummary(summaryFile, `## ragvft gate: ⚠️ could not run\n\n${e.message}\n`);
     throw e;
+  }
+}
+
+async function writeJunit(path: string, xml: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, xml); // removes its temp file on failure
+  } catch (e) {
+    throw new InputError(`--junit: ${(e as Error).message}; choose a path in a writable folder`);
   }
 }
 
