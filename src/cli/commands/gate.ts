@@ -57,7 +57,8 @@ export async function runGate(opts: GateCliOptions, deps: GateCommandDeps): Prom
     const config = await deps.loadGateConfig(opts.config);
     const [baseline, current] = await Promise.all([readResultFile(opts.baseline), readResultFile(opts.current)]);
     const report = evaluateGate(baseline, current, config, { labels: { a: opts.baseline, b: opts.current } });
-    // JUnit before the verdict: a write that still fails (a folder in the way, a full disk) is exit 2, never after PASSED.
+    // JUnit before the verdict: a write that still fails (a folder in the way, a full disk) is
+    // exit 2, never printed after PASSED.
     if (opts.junit) await writeJunit(opts.junit, render('gate', 'junit', report));
     process.stdout.write(render('gate', opts.format, report));
     if (summaryFile) await appendStepSummary(summaryFile, render('gate', 'md', report));
