@@ -1,6 +1,6 @@
 /**
- * The public API of ragvft (`import { defineConfig } from 'ragvft'`). The package runs TypeScript
- * through tsx without a build, so `exports` points here directly.
+ * The public API of ragvft (`import { defineConfig } from 'ragvft'`): package.json `exports` points
+ * at its build, dist/index.js with declarations in dist/index.d.ts.
  */
 import { fileURLToPath } from 'node:url';
 

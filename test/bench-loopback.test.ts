@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultSchema, type ResultRecord, type RunResult } from '../src/results/schema.js';
+import { RELAYED_SIGNAL_MS } from '../src/cli/commands/bench.js';
 import { readJournal } from '../src/run/journal.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { defaultAnswer, startOpenAIServer, type Fault, type OpenAIServer, type RecordedRequest } from './helpers/openai-server.js';
@@ -545,6 +546,7 @@ describe('interrupted runs resume without asking again', () => {
       const journal = await waitFor('a journal record', () => journalWith(s.cacheDir, 1), child);
       child.proc.kill('SIGINT');
       await waitFor('the interrupt notice', () => (/finishing calls in flight/.test(child!.stderr()) ? true : null), child);
+      await new Promise((r) => setTimeout(r, RELAYED_SIGNAL_MS)); // sooner, it counts as the first one relayed
       child.proc.kill('SIGINT');
       const exit = await child.exited;
       expect(exit.code).toBe(130);

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/errors.js';
 import { redactSecrets } from '../util/redact.js';
 import { HARNESS_VERSION } from '../version.js';
-import { loadConfig } from '../config/load.js';
+import { DEFAULT_CONFIG, loadConfig } from '../config/load.js';
+import { type GateConfig, GateConfigSchema } from '../gate/config.js';
 import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
 import { registerGate } from './commands/gate.js';
@@ -22,8 +24,17 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerCompare(program);
   registerJudgeCheck(program);
-  registerGate(program, { loadGateConfig: async (path) => (await loadConfig(path)).config.gate });
+  registerGate(program, { loadGateConfig });
   return program;
+}
+
+/**
+ * `gate` thresholds: the `gate` section of --config; without it, of the default config where that
+ * exists (this repository), else the metric registry's defaults, so a gate runs in any folder.
+ */
+async function loadGateConfig(path?: string): Promise<GateConfig> {
+  if (path === undefined && !existsSync(DEFAULT_CONFIG)) return GateConfigSchema.parse({});
+  return (await loadConfig(path)).config.gate;
 }
 
 export async function main(argv: string[]): Promise<number> {

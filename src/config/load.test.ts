@@ -41,6 +41,17 @@ describe('loadConfig', () => {
     expect((err as Error).message).toContain(message);
   });
 
+  it.each([
+    ['c.config.ts', 'const config: { dataset: string } = { dataset: "data" };\nexport default config;\n'],
+    ['c.config.mts', 'export default { dataset: "data" } satisfies { dataset: string };\n'],
+    ['c.config.mjs', 'export default { dataset: "data" };\n'],
+  ])('loads %s from a folder outside any package (TypeScript through tsx)', async (name, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ragvft-cfg-'));
+    writeFileSync(join(dir, name), text);
+    const { datasetPath } = await loadConfig(join(dir, name));
+    expect(datasetPath).toBe(join(dir, 'data'));
+  });
+
   it('names a missing config file', async () => {
     await expect(loadConfig('nope.config.ts')).rejects.toThrow(/nope\.config\.ts: file not found/);
   });

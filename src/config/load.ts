@@ -13,7 +13,20 @@ export interface LoadedConfig {
   datasetPath: string;
 }
 
-/** Loads a `*.config.ts` (default export, usually via defineConfig) or a plain JSON config. */
+/** TypeScript configs go through tsx; the CLI itself is compiled JavaScript and runs without it. */
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/** The config module's namespace: tsx (loaded only now) for TypeScript, Node's own import() otherwise. */
+async function importConfigModule(abs: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(abs).href;
+  if (!TS_EXTENSIONS.has(extname(abs))) return (await import(url)) as { default?: unknown };
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(url, import.meta.url)) as { default?: { __esModule?: boolean; default?: unknown } };
+  // A .ts file outside an ESM package is compiled as CommonJS: its exports arrive as the default.
+  return mod.default?.__esModule ? mod.default : mod;
+}
+
+/** Loads a `*.config.ts`/`.js` (default export, usually via defineConfig) or a plain JSON config. */
 export async function loadConfig(path = DEFAULT_CONFIG): Promise<LoadedConfig> {
   const abs = resolve(path);
   let raw: unknown;
@@ -22,7 +35,7 @@ export async function loadConfig(path = DEFAULT_CONFIG): Promise<LoadedConfig> {
   } else {
     await readInputFile(abs); // a clear "file not found" before import()'s stack trace
     try {
-      raw = ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default;
+      raw = (await importConfigModule(abs)).default;
     } catch (e) {
       throw new InputError(`cannot load config module (${(e as Error).message})`, { file: abs });
     }

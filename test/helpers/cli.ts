@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** tsx's loader by absolute URL: `--import tsx` would be resolved from the child's cwd. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliRun {
   code: number | null;
@@ -9,10 +12,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process, as a user would. */
+/** Runs the real CLI (its TypeScript sources) in a child process, as a user would, from any cwd. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/ragvft.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, `${ROOT}src/cli/ragvft.ts`, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

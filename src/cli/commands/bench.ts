@@ -33,6 +33,13 @@ function parseRate(s: string): number {
 }
 
 /**
+ * A signal this soon after the first is the same Ctrl-C passed on by a relay, not a second one:
+ * under `npm run`, npm forwards the terminal's SIGINT to a script whose shell exec'd node (bash
+ * does), so the bench receives it twice within milliseconds.
+ */
+export const RELAYED_SIGNAL_MS = 500;
+
+/**
  * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
  * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
  */
@@ -74,8 +81,13 @@ export function registerBench(program: Command): void {
       let runId: string | undefined;
       // First Ctrl-C (or SIGTERM, as CI runners and process managers send): stop scheduling and let
       // the calls in flight finish and be recorded (they are billed either way). Second: leave now.
+      let firstSignalAt = 0;
       const onSignal = (name: NodeJS.Signals) => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) {
+          if (Date.now() - firstSignalAt < RELAYED_SIGNAL_MS) return;
+          process.exit(130);
+        }
+        firstSignalAt = Date.now();
         progress.log(`\n${name === 'SIGTERM' ? 'terminated' : 'interrupted'}: finishing calls in flight (Ctrl-C again to quit at once)…`);
         controller.abort();
       };

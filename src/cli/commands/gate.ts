@@ -6,13 +6,14 @@
  * usage errors are converted to InputError as well, so they never look like a regression.
  */
 import { appendFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readResultFile } from '../../compare/read.js';
 import type { GateConfig } from '../../gate/config.js';
 import { evaluateGate } from '../../gate/evaluate.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fs.js';
+import { assertWritableDir, writeFileAtomic } from '../../util/fs.js';
 import { usageErrorToInputError } from './compare.js';
 
 export const DEFAULT_CURRENT = 'results/latest.json';
@@ -51,17 +52,29 @@ export function registerGate(program: Command, deps: GateCommandDeps): Command {
 export async function runGate(opts: GateCliOptions, deps: GateCommandDeps): Promise<0 | 1> {
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   try {
+    // A JUnit path whose folder cannot be written is bad input, refused before any work.
+    if (opts.junit) assertWritableDir(dirname(opts.junit), `--junit ${opts.junit}: its folder`);
     const config = await deps.loadGateConfig(opts.config);
     const [baseline, current] = await Promise.all([readResultFile(opts.baseline), readResultFile(opts.current)]);
     const report = evaluateGate(baseline, current, config, { labels: { a: opts.baseline, b: opts.current } });
+    // JUnit before the verdict: a write that still fails (a folder in the way, a full disk) is
+    // exit 2, never printed after PASSED.
+    if (opts.junit) await writeJunit(opts.junit, render('gate', 'junit', report));
     process.stdout.write(render('gate', opts.format, report));
-    if (opts.junit) await writeFileAtomic(opts.junit, render('gate', 'junit', report));
     if (summaryFile) await appendStepSummary(summaryFile, render('gate', 'md', report));
     return report.passed ? 0 : 1;
   } catch (e) {
     // Say in the job summary why the gate could not run, then let the CLI exit 2 as usual.
     if (e instanceof InputError && summaryFile) await appendStepSummary(summaryFile, `## ragvft gate: ⚠️ could not run\n\n${e.message}\n`);
     throw e;
+  }
+}
+
+async function writeJunit(path: string, xml: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, xml); // removes its temp file on failure
+  } catch (e) {
+    throw new InputError(`--junit: ${(e as Error).message}; choose a path in a writable folder`);
   }
 }
 
