@@ -226,6 +226,28 @@ describe('the ragvft bin', () => {
     }
   });
 
+  it('a SIGTERM to npm alone (its sh dies, the bench is handed to init) still stops the bench: nothing outlives npm', async () => {
+    const s = tinyScenario('sigterm-npm');
+    server.setFaults(SLOW);
+    let child: Child | undefined;
+    try {
+      child = start('npm', ['run', 'bench', '--', '--config', s.config], ROOT, { npm_config_script_shell: 'sh' });
+      const journal = await waitFor('a journal record', () => journalWith(s.cacheDir, 1), child);
+      child.proc.kill('SIGTERM'); // npm only, as `timeout` or a container runtime does
+      await child.gone;
+      // The bench notices its parent went away and stops like on SIGTERM: calls in flight finish, lock released.
+      for (let i = 0; i < 200 && processesNaming(s.config).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(processesNaming(s.config)).toEqual([]);
+      // Stopped, not run to the end by a bench nobody waits for: no result, a resumable journal.
+      expect(existsSync(join(s.outDir, 'latest.json'))).toBe(false);
+      expect(existsSync(join(journal.dir, 'lock'))).toBe(false);
+      expect(readJournal(journal.dir).records.filter((r) => r.error)).toEqual([]);
+    } finally {
+      server.setFaults(undefined);
+      cleanUp(child, s.config);
+    }
+  });
+
   it('works from a folder outside the package: --version, and a bench with an absolute --config in TypeScript', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'ragvft-elsewhere-'));
     const s = tinyScenario('elsewhere', 'bench.config.ts');

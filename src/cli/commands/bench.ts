@@ -39,6 +39,9 @@ function parseRate(s: string): number {
  */
 export const RELAYED_SIGNAL_MS = 500;
 
+/** How often the bench checks that the process that started it is still there. */
+const ORPHAN_CHECK_MS = 500;
+
 /**
  * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
  * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
@@ -93,6 +96,13 @@ export function registerBench(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // npm runs scripts through sh on Linux: a SIGTERM to npm alone (`timeout npm run bench`, npm
+      // as a container's PID 1) ends npm and sh but not the bench, which is handed to init. A parent
+      // that went away is asked to stop like SIGTERM, so no bench outlives the command that ran it.
+      const parent = process.ppid;
+      const orphanWatch = setInterval(() => {
+        if (process.ppid !== parent && !controller.signal.aborted) onSignal('SIGTERM');
+      }, ORPHAN_CHECK_MS).unref();
       try {
         const { result, path } = await runBench({
           configPath: o.config,
@@ -132,6 +142,7 @@ export function registerBench(program: Command): void {
         process.stderr.write(`run ${err.runId} stopped; answers so far are saved. Resume with: ${resumeCommand(o, runId ?? err.runId)}\n`);
         process.exitCode = 130;
       } finally {
+        clearInterval(orphanWatch);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
