@@ -124,6 +124,7 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     costUsd: o.costUsd === undefined ? 0.0001 : o.costUsd,
     cpuMs: null,
     cached: o.cached ?? false,
+    embedCached: null,
     retrievedDocIds: null,
     retrieval: null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,

@@ -24,6 +24,7 @@ export async function answerQuestion(
     responseModelId: null,
     cpuMs: null,
     cached: false,
+    embedCached: null,
     error: null,
   };
   // A question without a date: no temporal filter, and the prompt says so.
@@ -35,6 +36,7 @@ export async function answerQuestion(
       const r = await spec.retrieve(q.question, asOf);
       answer.retrievedDocIds = r.docIds;
       answer.latencyMs.embed = r.timings.embedMs;
+      answer.embedCached = r.timings.embedCached ?? false;
       answer.latencyMs.search = r.timings.searchMs;
       const chunks = opts.maxContextTokens === undefined ? r.chunks : fitContext(r.chunks, opts.maxContextTokens);
       prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(chunks), question: q.question, asOf: asOfText });

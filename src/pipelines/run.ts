@@ -79,6 +79,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     costUsd: callCost(price, a.tokens, raw.error !== null && raw.error !== undefined),
     cpuMs: round3(a.cpuMs),
     cached: a.cached,
+    embedCached: a.embedCached,
     retrievedDocIds: a.retrievedDocIds,
     retrieval: a.retrievedDocIds ? scoreRetrieval(q.sourceDocIds, a.retrievedDocIds) : null,
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,

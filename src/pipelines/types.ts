@@ -4,7 +4,8 @@ import type { Chunk } from '../retrieval/chunk.js';
 export interface Retrieval {
   chunks: Chunk[];
   docIds: string[];
-  timings: { embedMs: number; searchMs: number };
+  /** `embedCached`: the query vector came from the embedding cache (absent: computed). */
+  timings: { embedMs: number; searchMs: number; embedCached?: boolean };
 }
 
 /** What a pipeline needs to answer: everything else (scoring, cost) happens downstream. */
@@ -30,5 +31,7 @@ export interface Answer {
   /** CPU time of a local model's computation, from its provider metadata. */
   cpuMs: number | null;
   cached: boolean;
+  /** With retrieval: the query embedding was served from the embedding cache; null without retrieval. */
+  embedCached: boolean | null;
   error: unknown;
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isValidOn } from '../dataset/load.js';
 import { IsoDate } from '../dataset/schema.js';
 import type { Chunk } from './chunk.js';
+import { embedWithSource } from './embedding/cache.js';
 import type { Embedder } from './embedding/types.js';
 import type { VectorIndex } from './hnsw-index.js';
 
@@ -20,7 +21,8 @@ export interface Retrieval {
   chunks: Chunk[];
   /** Documents of `chunks`, each once, in rank order. */
   docIds: string[];
-  timings: { embedMs: number; searchMs: number };
+  /** `embedCached`: the query vector was not computed for this call (embedding cache), so `embedMs` timed no model. */
+  timings: { embedMs: number; searchMs: number; embedCached: boolean };
 }
 
 export interface Retriever {
@@ -42,7 +44,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
 
       const t0 = performance.now();
-      const vectors = await embedder.embed([question]);
+      const { vectors, cached } = await embedWithSource(embedder, [question]);
       const t1 = performance.now();
       if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
 
@@ -52,7 +54,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       const t2 = performance.now();
 
       const chunks = hits.map((h) => h.chunk);
-      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs: t1 - t0, searchMs: t2 - t1 } };
+      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs: t1 - t0, searchMs: t2 - t1, embedCached: cached[0] === true } };
     },
   };
 }
