@@ -522,7 +522,7 @@ describe('the LLM judge end to end', () => {
     expect(second.run.id).not.toBe(first.run.id);
     expect(second.records.every((r) => r.cached)).toBe(true);
     // Same verdicts, scores and labels; the judge's successful verdicts are marked cached.
-    const strip = (r: ResultRecord) => ({ ...r, latencyMs: null, cached: null, scores: { ...r.scores, judge: r.scores.judge && { ...r.scores.judge, cached: null } } });
+    const strip = (r: ResultRecord) => ({ ...r, latencyMs: null, cached: null, embedCached: null, scores: { ...r.scores, judge: r.scores.judge && { ...r.scores.judge, cached: null } } });
     expect(second.records.map(strip)).toEqual(first.records.map(strip));
     for (const r of second.records) if (r.scores.judge && r.scores.judge.error === null) expect(r.scores.judge.cached, key(r.pipeline, r.questionId)).toBe(true);
     const j = second.run.scoring.judge!;

@@ -286,7 +286,7 @@ describe('bench against an OpenAI-compatible server (JSON config only)', () => {
       expect(s.tokens).toEqual(summaryOf(first, name).tokens);
       expect(s.costUsd.inferenceUsd).toBe(summaryOf(first, name).costUsd.inferenceUsd);
     }
-    const strip = (r: RunResult) => r.records.map(({ latencyMs: _l, cached: _c, ...rest }) => rest);
+    const strip = (r: RunResult) => r.records.map(({ latencyMs: _l, cached: _c, embedCached: _e, ...rest }) => rest);
     expect(strip(second)).toEqual(strip(first));
     expect(run.stdout).toContain('10 answers came from the response cache; latency percentiles use the 0 measured calls only.');
   });

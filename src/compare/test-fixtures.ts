@@ -128,6 +128,7 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     costUsd: o.costUsd === undefined ? 0.0001 : o.costUsd,
     cpuMs: null,
     cached: o.cached ?? false,
+    embedCached: null,
     retrievedDocIds: null,
     retrieval: null,
     answerInContext: null,

@@ -23,6 +23,7 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     costUsd: 0.001,
     cpuMs: null,
     cached: false,
+    embedCached: null,
     retrievedDocIds: null,
     retrieval: null,
     answerInContext: null,
@@ -56,7 +57,7 @@ describe('summarize: every figure, computed by hand', () => {
   });
 
   it('counts', () => {
-    expect(s).toMatchObject({ questions: 6, errors: 1, errorsByKind: { timeout: 1 }, abstentions: 2, truncated: 1, cached: 1, retrievalK: 5 });
+    expect(s).toMatchObject({ questions: 6, errors: 1, errorsByKind: { timeout: 1 }, abstentions: 2, truncated: 1, cached: 1, cachedEmbeddings: 0, retrievalK: 5 });
   });
 
   it('accuracy figures are over answerable questions (q1–q4, q6), failed calls wrong', () => {
@@ -109,6 +110,24 @@ describe('summarize: every figure, computed by hand', () => {
     });
     expect(s.byCategory.unanswerable!.metrics.accuracy).toBeUndefined();
     expect(Object.keys(s.byCategory)).toEqual(['static', 'updated', 'new', 'unanswerable']);
+  });
+});
+
+describe('summarize: query embeddings served from the embedding cache', () => {
+  it('are counted, and left out of the embed-stage percentiles (a lookup is no model latency)', () => {
+    const withEmbed = (id: string, embed: number, embedCached: boolean) =>
+      rec({ questionId: id, category: 'static', embedCached, latencyMs: { total: 100, embed, search: 1, generate: 90, firstToken: null } });
+    const s = summarize([withEmbed('a', 40, false), withEmbed('b', 0.4, true), withEmbed('c', 0.5, true), withEmbed('d', 60, false)], { k: 5, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 1 } });
+    expect(s.cachedEmbeddings).toBe(2);
+    expect(s.stageLatencyMs.embed).toEqual({ p50: 40, p95: 60, p99: 60, mean: 50, count: 2 });
+    // The other stages and the total still count every measured call.
+    expect(s.stageLatencyMs.search!.count).toBe(4);
+    expect(s.latencyMs.count).toBe(4);
+  });
+
+  it('results written before the field parse with no cached embeddings', () => {
+    const { cachedEmbeddings: _c, ...old } = summarize(records, { k: 5, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 1 } });
+    expect(SummarySchema.parse(old).cachedEmbeddings).toBe(0);
   });
 });
 

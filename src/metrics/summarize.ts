@@ -30,14 +30,17 @@ function cost(records: readonly ResultRecord[], c: CostInputs): Summary['costUsd
   };
 }
 
-/** Latency percentiles over measured calls only: cached answers did not wait for a model, failed ones did not finish. */
+/**
+ * Latency percentiles over measured calls only: cached answers did not wait for a model, failed
+ * ones did not finish; the embed stage also leaves out query embeddings served from the cache.
+ */
 function latency(records: readonly ResultRecord[]) {
   const measured = records.filter((r) => !r.cached && !r.error);
-  const pick = (f: (r: ResultRecord) => number | null) => percentiles(measured.map(f).filter((x): x is number => x !== null));
+  const pick = (f: (r: ResultRecord) => number | null, rs = measured) => percentiles(rs.map(f).filter((x): x is number => x !== null));
   return {
     latencyMs: pick((r) => r.latencyMs.total) ?? { p50: 0, p95: 0, p99: 0, mean: 0, count: 0 },
     stageLatencyMs: {
-      embed: pick((r) => r.latencyMs.embed),
+      embed: pick((r) => r.latencyMs.embed, measured.filter((r) => r.embedCached !== true)),
       search: pick((r) => r.latencyMs.search),
       generate: pick((r) => r.latencyMs.generate),
       firstToken: pick((r) => r.latencyMs.firstToken),
@@ -78,6 +81,7 @@ export function summarize(records: readonly ResultRecord[], opts: { k: number | 
     metrics: aggregateAll(records),
     ...latency(records),
     cached: records.filter((r) => r.cached).length,
+    cachedEmbeddings: records.filter((r) => r.embedCached === true).length,
     tokens: tokens(records),
     costUsd: cost(records, opts.cost),
     retrievalK: opts.k,

@@ -8,7 +8,8 @@ import type { Dataset } from '../dataset/schema.js';
 import { InputError } from '../util/errors.js';
 import { hashObject, sha256 } from '../util/hash.js';
 import { countTokens } from './local/text.js';
-import { loadLocalFinetune, saveLocalFinetune, trainLocalFinetune } from './local/train.js';
+import { type LocalBackend, sharedLocalBackend } from './local/pool.js';
+import { loadLocalFinetune, saveLocalFinetune } from './local/train.js';
 import { lookupPrice } from './prices.js';
 import { isLocal, splitModelRef } from './registry.js';
 
@@ -89,13 +90,15 @@ async function finetuneDir(cacheDir: string, name: string, ft: FinetuneConfig, d
 
 /**
  * Trains the local fine-tune `name` unless weights for the same data and settings exist (or
- * `force`). Returns the weights folder and its manifest.
+ * `force`). Returns the weights folder and its manifest. Training runs off the calling thread's
+ * event loop (a local-model worker, or inline in slices), so an abort of `signal` (Ctrl-C) stops
+ * it promptly: the promise rejects with the signal's reason and nothing is saved.
  */
 export async function ensureLocalFinetune(
   name: string,
   config: LocalFinetuneInputs,
   dataset: Dataset,
-  opts: { force?: boolean; log?: (msg: string) => void } = {},
+  opts: { force?: boolean; log?: (msg: string) => void; signal?: AbortSignal; backend?: LocalBackend } = {},
 ): Promise<{ dir: string; manifest: LocalFinetuneManifest; trained: boolean }> {
   const ft = config.finetune[name];
   if (!ft) throw new InputError(`model "local:${name}" has no entry "${name}" under finetune in the config`);
@@ -106,7 +109,8 @@ export async function ensureLocalFinetune(
     if (existsSync(dir)) opts.log?.(`retraining local:${name}: stored fine-tune in ${dir} is unusable: ${stored.reason}`);
   }
   opts.log?.(`fine-tuning local:${name} on ${data.examples.length} examples (${ft.epochs} epochs)…`);
-  const { weights, stats } = trainLocalFinetune(data.examples, { epochs: ft.epochs, learningRate: ft.learningRate, features: ft.features, seed: ft.seed });
+  const backend = opts.backend ?? sharedLocalBackend();
+  const { weights, stats } = await backend.train(data.examples, { epochs: ft.epochs, learningRate: ft.learningRate, features: ft.features, seed: ft.seed }, opts.signal);
   const { data: _d, ...params } = ft;
   const manifest: LocalFinetuneManifest = { name, dataPath: data.path, dataHash, ...stats, params };
   await saveLocalFinetune(dir, weights, manifest);

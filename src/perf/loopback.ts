@@ -60,7 +60,7 @@ function oracleRetrieve(dataset: Dataset): NonNullable<PipelineSpec['retrieve']>
       const d = docs.get(id)!;
       return { id: `${id}#0`, docId: id, title: d.title, text: d.text, validFrom: d.validFrom, validTo: d.validTo, index };
     });
-    return { chunks, docIds: ids, timings: { embedMs: 0, searchMs: 0 } };
+    return { chunks, docIds: ids, timings: { embedMs: 0, searchMs: 0, embedCached: false } };
   };
 }
 

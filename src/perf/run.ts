@@ -8,6 +8,8 @@
  *  4. Run statistics on the latest result.
  *  5. Harness overhead: ragvft's recorded latency of a remote pipeline (local pipelines and a
  *     journal in the same run) vs a bare AI SDK loop on an instant loopback server (loopback.ts).
+ *  6. Local embeddings in a run: rag vs hybrid embed p50 with and without cache hits, and the
+ *     event-loop lag while embedding, workers vs inline (embedding.ts).
  * `npm run perf -- 5` (or `-- 1 3`) runs only the sections named.
  */
 import { terminalTable } from '../report/terminal-table.js';
@@ -26,6 +28,7 @@ import { ResultSchema } from '../results/schema.js';
 import { createProgress } from '../run/progress.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { mulberry32 } from '../stats/rng.js';
+import { embeddingFigures } from './embedding.js';
 import { loopbackSideBySide } from './loopback.js';
 
 const quiet = createProgress(process.stderr, true);
@@ -133,4 +136,5 @@ if (want('1')) await hnswVsExact();
 if (want('2') || want('3')) await fixtureStages();
 if (want('4')) await statistics();
 if (want('5')) await loopbackSideBySide();
+if (want('6')) await embeddingFigures();
 console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');

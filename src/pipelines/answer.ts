@@ -25,6 +25,7 @@ export async function answerQuestion(
     responseModelId: null,
     cpuMs: null,
     cached: false,
+    embedCached: null,
     error: null,
   };
   // A question without a date: no temporal filter, and the prompt says so.
@@ -37,6 +38,7 @@ export async function answerQuestion(
       answer.retrievedDocIds = r.docIds;
       answer.retrievedChunks = r.chunks;
       answer.latencyMs.embed = r.timings.embedMs;
+      answer.embedCached = r.timings.embedCached;
       answer.latencyMs.search = r.timings.searchMs;
       const chunks = opts.maxContextTokens === undefined ? r.chunks : fitContext(r.chunks, opts.maxContextTokens);
       prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(chunks), question: q.question, asOf: asOfText });

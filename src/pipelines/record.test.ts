@@ -25,6 +25,7 @@ function answer(over: Partial<Answer>): Answer {
     responseModelId: 'served-model',
     cpuMs: null,
     cached: false,
+    embedCached: null,
     error: null,
     ...over,
   };

@@ -79,6 +79,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     costUsd: callCost(price, a.tokens, raw.error !== null && raw.error !== undefined),
     cpuMs: round3(a.cpuMs),
     cached: a.cached,
+    embedCached: a.embedCached,
     retrievedDocIds: a.retrievedDocIds,
     retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
     answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,

@@ -1,12 +1,8 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { Chunk } from '../retrieval/chunk.js';
+import type { Retrieval } from '../retrieval/retriever.js';
 
-export interface Retrieval {
-  chunks: Chunk[];
-  docIds: string[];
-  /** embedMs is null when the query was not embedded (BM25). */
-  timings: { embedMs: number | null; searchMs: number };
-}
+export type { Retrieval };
 
 /** What a pipeline needs to answer: everything else (scoring, cost) happens downstream. */
 export interface PipelineSpec {
@@ -33,5 +29,7 @@ export interface Answer {
   /** CPU time of a local model's computation, from its provider metadata. */
   cpuMs: number | null;
   cached: boolean;
+  /** With retrieval: the query embedding was served from the embedding cache; null without retrieval. */
+  embedCached: boolean | null;
   error: unknown;
 }

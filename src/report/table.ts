@@ -91,6 +91,8 @@ export function formatNotes(result: RunResult): string {
   }
   const cached = result.pipelines.reduce((a, p) => a + p.summary.cached, 0);
   if (cached) lines.push(`${cached} answers came from the response cache; latency percentiles use the ${result.records.length - cached} measured calls only.`);
+  const embedCached = result.pipelines.filter((p) => p.summary.cachedEmbeddings > 0).map((p) => `${p.name} ${p.summary.cachedEmbeddings}`);
+  if (embedCached.length) lines.push(`query embeddings from the embedding cache: ${embedCached.join(', ')}; embed-stage latency (stageLatencyMs.embed) counts computed ones only.`);
   const truncated = result.pipelines.filter((p) => p.summary.truncated > 0).map((p) => `${p.name} ${p.summary.truncated}`);
   if (truncated.length) lines.push(`answers cut by the output-token limit: ${truncated.join(', ')}.`);
   const local = result.pipelines.filter((p) => isLocal(p.model));

@@ -88,6 +88,12 @@ export const RecordSchema = z.strictObject({
   cpuMs: Ms.nullable(),
   /** Served from the response cache: its latency is not a measurement of the model. */
   cached: z.boolean(),
+  /**
+   * With retrieval: the query embedding was served from the embedding cache (or shared with a call
+   * in flight for the same question), so `latencyMs.embed` timed a lookup, not a model; such
+   * records are left out of `stageLatencyMs.embed`. Null without retrieval.
+   */
+  embedCached: z.boolean().nullable().default(null),
   retrievedDocIds: z.array(z.string()).nullable(),
   /**
    * Rank-based retrieval scores of the gold `sourceDocIds`; null without retrieval or gold docs.
@@ -148,6 +154,8 @@ export const SummarySchema = z.strictObject({
   stageLatencyMs: z.strictObject({ embed: PercentilesSchema.nullable(), search: PercentilesSchema.nullable(), generate: PercentilesSchema.nullable(), firstToken: PercentilesSchema.nullable() }),
   /** Records served from the response cache (excluded from latency percentiles). */
   cached: z.number().int().nonnegative(),
+  /** Records whose query embedding came from the embedding cache (excluded from `stageLatencyMs.embed`). */
+  cachedEmbeddings: z.number().int().nonnegative().default(0),
   /** Token sums over records with known usage; `unknownUsage` counts answered records whose server sent none. */
   tokens: z.strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative(), unknownUsage: z.number().int().nonnegative() }),
   costUsd: CostSchema,

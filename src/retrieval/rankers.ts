@@ -1,6 +1,7 @@
 import type { Bm25Params } from './bm25.js';
 import type { Bm25Index } from './bm25-index.js';
 import type { Chunk } from './chunk.js';
+import { embedWithSource } from './embedding/cache.js';
 import type { Embedder } from './embedding/types.js';
 import { reciprocalRankFusion } from './fusion.js';
 import type { VectorIndex } from './hnsw-index.js';
@@ -15,6 +16,8 @@ export interface RankedChunks {
   chunks: Chunk[];
   /** Time spent embedding the query; null when nothing was embedded. */
   embedMs: number | null;
+  /** The query vector came from the embedding cache (no model ran); null when nothing was embedded. */
+  embedCached: boolean | null;
 }
 
 /** Nearest chunks by embedding. The embedder must be the one the index was built with. */
@@ -27,10 +30,10 @@ export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: nu
   return {
     async rank(query, n, filter) {
       const t0 = performance.now();
-      const vectors = await embedder.embed([query]);
+      const { vectors, cached } = await embedWithSource(embedder, [query]);
       const embedMs = performance.now() - t0;
       if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
-      return { chunks: index.search(vectors[0]!, n, { efSearch, filter }).map((h) => h.chunk), embedMs };
+      return { chunks: index.search(vectors[0]!, n, { efSearch, filter }).map((h) => h.chunk), embedMs, embedCached: cached[0] === true };
     },
   };
 }
@@ -38,7 +41,7 @@ export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: nu
 export function bm25Ranker(index: Bm25Index, params: Bm25Params): Ranker {
   return {
     async rank(query, n, filter) {
-      return { chunks: index.search(query, n, { params, filter }).map((h) => h.chunk), embedMs: null };
+      return { chunks: index.search(query, n, { params, filter }).map((h) => h.chunk), embedMs: null, embedCached: null };
     },
   };
 }
@@ -60,8 +63,13 @@ export function fusedRanker(parts: readonly { ranker: Ranker; weight: number }[]
         (c) => c.id,
         opts.rrfK,
       );
-      const embedded = lists.flatMap((l) => (l.embedMs === null ? [] : [l.embedMs]));
-      return { chunks: fused.slice(0, n).map((f) => f.item), embedMs: embedded.length ? embedded.reduce((a, x) => a + x, 0) : null };
+      const embedded = lists.filter((l) => l.embedMs !== null);
+      return {
+        chunks: fused.slice(0, n).map((f) => f.item),
+        embedMs: embedded.length ? embedded.reduce((a, l) => a + l.embedMs!, 0) : null,
+        // Cached only when no part ran a model: then embedMs timed lookups alone.
+        embedCached: embedded.length ? embedded.every((l) => l.embedCached === true) : null,
+      };
     },
   };
 }

@@ -17,8 +17,8 @@ export interface Retrieval {
   chunks: Chunk[];
   /** Documents of `chunks`, each once, in rank order. */
   docIds: string[];
-  /** embedMs is null when the query was not embedded (BM25). */
-  timings: { embedMs: number | null; searchMs: number };
+  /** embedMs is null when the query was not embedded (BM25); `embedCached`: the vector came from the embedding cache, so `embedMs` timed no model (null: nothing embedded). */
+  timings: { embedMs: number | null; searchMs: number; embedCached: boolean | null };
 }
 
 export interface Retriever {
@@ -36,9 +36,9 @@ export function createRetriever({ ranker, k, temporalFilter }: RetrieverOptions)
       // The filter drops superseded and not-yet-valid versions, so an old fact cannot answer a current question.
       const filter = byDate ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
       const t0 = performance.now();
-      const { chunks, embedMs } = await ranker.rank(question, k, filter);
+      const { chunks, embedMs, embedCached } = await ranker.rank(question, k, filter);
       const totalMs = performance.now() - t0;
-      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs, searchMs: Math.max(0, totalMs - (embedMs ?? 0)) } };
+      return { chunks, docIds: [...new Set(chunks.map((c) => c.docId))], timings: { embedMs, searchMs: Math.max(0, totalMs - (embedMs ?? 0)), embedCached } };
     },
   };
 }

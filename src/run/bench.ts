@@ -74,14 +74,15 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-async function trainLocalModels(config: Config, dataset: Dataset, refs: string[], progress: Progress) {
+async function trainLocalModels(config: Config, dataset: Dataset, refs: string[], progress: Progress, signal?: AbortSignal) {
   const dirs: Record<string, string> = {};
   const manifests = new Map<string, LocalFinetuneManifest>();
   for (const ref of new Set(refs)) {
     if (!isLocal(ref)) continue;
     const { modelId } = splitModelRef(ref);
     if (modelId === READER_MODEL_ID) continue;
-    const ft = await ensureLocalFinetune(modelId, config, dataset, { log: progress.log });
+    // Ctrl-C stops training at once (it runs off the event loop): nothing asked yet, nothing to resume.
+    const ft = await ensureLocalFinetune(modelId, config, dataset, { log: progress.log, signal });
     dirs[modelId] = ft.dir;
     manifests.set(modelId, ft.manifest);
   }
@@ -170,7 +171,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   if (opts.resume) openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name)).close();
 
   opts.progress.log(`dataset ${dataset.manifest.name}: ${dataset.documents.length} documents, ${dataset.questions.length} questions`);
-  const local = await trainLocalModels(config, dataset, refs, opts.progress);
+  const local = await trainLocalModels(config, dataset, refs, opts.progress, opts.signal);
   Object.assign(localDirs, local.dirs);
   const retriever = usesRetrieval ? await buildRetriever(config, dataset, opts.progress, { embeddingModel: (ref) => registry.embeddingModel(ref) }) : null;
 

@@ -30,6 +30,7 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
     costUsd: 0.0001,
     cpuMs: null,
     cached: false,
+    embedCached: false,
     retrievedDocIds: ['d1', 'd2'],
     retrieval: { recall: 1, reciprocalRank: 1, chunkRecall: true },
     answerInContext: true,

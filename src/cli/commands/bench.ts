@@ -138,6 +138,13 @@ export function registerBench(program: Command): void {
           process.exitCode = 1;
           return;
         }
+        if (controller.signal.aborted && err === controller.signal.reason) {
+          // Stopped while training, before any question of this invocation was asked.
+          const next = o.resume ? `resume with: ${resumeCommand(o, o.resume)}` : 'nothing to resume';
+          process.stderr.write(`ragvft: interrupted before any question was asked; ${next}\n`);
+          process.exitCode = 130;
+          return;
+        }
         if (!(err instanceof RunInterrupted)) throw err;
         process.stderr.write(`run ${err.runId} stopped; answers so far are saved. Resume with: ${resumeCommand(o, runId ?? err.runId)}\n`);
         process.exitCode = 130;

@@ -15,7 +15,7 @@
  */
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from '@ai-sdk/provider';
 import type { LocalOutput } from './compute.js';
-import { closeLocalWorkers, createLocalBackend, sharedLocalBackend, type LocalBackend } from './pool.js';
+import { closeLocalModelWorkers, createLocalBackend, sharedLocalBackend, type LocalBackend } from './pool.js';
 import type { LocalFinetuneWeights } from './memory.js';
 import { lastUserText, promptText } from './prompt.js';
 import { loadLocalFinetune } from './train.js';
@@ -83,7 +83,7 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LocalProvi
     },
     async close() {
       if (own) await own.close();
-      else await closeLocalWorkers();
+      else await closeLocalModelWorkers();
     },
   };
 }

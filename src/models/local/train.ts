@@ -4,6 +4,11 @@
  * Plain SGD (one example per step) on softmax cross-entropy, `epochs` passes in an order shuffled
  * by a seeded PRNG. All arithmetic is float64 in a fixed order, so the same data, options and seed
  * give byte-identical weights.json.
+ *
+ * Training is a generator that pauses every few steps (trainSteps), so the same loop runs to the
+ * end in a worker thread (the local-model pool, which terminates it on abort) or in short slices
+ * on the calling thread (trainInSlices: inline mode), where it yields to the event loop and
+ * honours an abort signal between slices.
  */
 import { mulberry32 } from '../../util/rng.js';
 import { readFile } from 'node:fs/promises';
@@ -41,7 +46,41 @@ export interface TrainStats {
   classes: number;
 }
 
-export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptions): { weights: LocalFinetuneWeights; stats: TrainStats } {
+export interface TrainResult {
+  weights: LocalFinetuneWeights;
+  stats: TrainStats;
+}
+
+/** SGD steps between two pauses of trainSteps: far less work than a slice of trainInSlices. */
+const STEPS_PER_PAUSE = 64;
+
+/** Trains to the end on the calling thread (blocking it). */
+export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptions): TrainResult {
+  const steps = trainSteps(examples, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Trains on the calling thread in slices of about `sliceMs`, yielding to its event loop between
+ * them: timers and signal handlers run, and an abort of `signal` stops training at the next slice.
+ */
+export async function trainInSlices(examples: FinetuneExample[], opts: TrainOptions, signal?: AbortSignal, sliceMs = 10): Promise<TrainResult> {
+  const steps = trainSteps(examples, opts);
+  for (;;) {
+    signal?.throwIfAborted();
+    const until = performance.now() + sliceMs;
+    let r = steps.next();
+    while (!r.done && performance.now() < until) r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The training loop, pausing (yield) every STEPS_PER_PAUSE steps; returns the weights. */
+function* trainSteps(examples: FinetuneExample[], opts: TrainOptions): Generator<void, TrainResult, void> {
   const t0 = performance.now();
   if (!(opts.features >= 1 && Number.isInteger(opts.features))) throw new Error(`features must be a positive integer, got ${opts.features}`);
 
@@ -66,6 +105,7 @@ export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptio
   const order = data.map((_, i) => i);
   const p = new Float64Array(classes.length);
   const C = classes.length;
+  let step = 0;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -84,9 +124,10 @@ export function trainLocalFinetune(examples: FinetuneExample[], opts: TrainOptio
       p[y]! -= 1; // gradient of cross-entropy w.r.t. the scores
       for (let k = 0; k < xr.length; k++) {
         const row = xr[k]!;
-        const step = opts.learningRate * x.value[k]!;
-        for (let c = 0; c < C; c++) row[c]! -= step * p[c]!;
+        const rate = opts.learningRate * x.value[k]!;
+        for (let c = 0; c < C; c++) row[c]! -= rate * p[c]!;
       }
+      if (++step % STEPS_PER_PAUSE === 0) yield;
     }
   }
 

@@ -122,7 +122,7 @@ describe('local model worker pool', () => {
         const d = docs.get(id)!;
         return { id: `${id}#0`, docId: id, title: d.title, text: d.text, validFrom: d.validFrom, validTo: d.validTo, index };
       });
-      return { chunks, docIds: ids, timings: { embedMs: 0, searchMs: 0 } };
+      return { chunks, docIds: ids, timings: { embedMs: 0, searchMs: 0, embedCached: false } };
     };
     const questions = dataset.questions.slice(0, 40);
     const run = async (workers: number, concurrency: number, stream: boolean) => {

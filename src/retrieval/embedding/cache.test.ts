@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCachedEmbedder } from './cache.js';
+import { createCachedEmbedder, embedWithSource } from './cache.js';
 import type { Embedder } from './types.js';
 
 /** A deterministic stand-in that records what it was asked to embed. */
@@ -121,5 +121,36 @@ describe('createCachedEmbedder', () => {
     const out = await cached.embed(['alpha', 'beta']);
     expect(out.every((x) => x.every(Number.isFinite))).toBe(true);
     expect(cached.stats()).toEqual({ hits: 0, misses: 2 });
+  });
+});
+
+describe('createCachedEmbedder: which vectors were computed (embedWithSource)', () => {
+  it('marks cache hits, in memory and after reopening; an embedder without a cache computes all', async () => {
+    const inner = fakeEmbedder();
+    const cached = createCachedEmbedder(inner, file);
+    expect((await cached.embedWithSource(['alpha', 'beta'])).cached).toEqual([false, false]);
+    expect((await cached.embedWithSource(['beta', 'gamma'])).cached).toEqual([true, false]);
+    expect((await createCachedEmbedder(inner, file).embedWithSource(['gamma'])).cached).toEqual([true]);
+    const plain = await embedWithSource(inner, ['alpha']);
+    expect(plain.cached).toEqual([false]);
+    expect(plain.vectors).toEqual(await cached.embed(['alpha']));
+  });
+
+  it('a text asked for while another call computes it is computed once, and marked as not computed for the second', async () => {
+    const inner = fakeEmbedder();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Embedder = { ...inner, embed: async (texts) => (await gate, inner.embed(texts)) };
+    const cached = createCachedEmbedder(slow, file);
+    // rag and hybrid asking the same question at once.
+    const first = cached.embedWithSource(['the question']);
+    const second = cached.embedWithSource(['the question']);
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(inner.calls).toEqual([['the question']]);
+    expect([a.cached, b.cached]).toEqual([[false], [true]]);
+    expect(b.vectors).toEqual(a.vectors);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1); // stored once
+    expect(cached.stats()).toEqual({ hits: 1, misses: 1 });
   });
 });

@@ -9,6 +9,10 @@
  * again (with one notice) instead of being served. The model id is the versioned one
  * (`<model>@<hash12>` for transformers.js models, see model-identity.ts), so vectors of other
  * weights never match. Records without `c` (older files) are not trusted either.
+ *
+ * A text asked for while another call is computing it waits for that call instead of computing it
+ * again. embedWithSource says which vectors a call did not compute itself (cache or shared), so a
+ * lookup is never timed as model latency (records' `embedCached`).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,8 +20,19 @@ import { sha256 } from '../../util/hash.js';
 import type { Embedder } from './types.js';
 import { assertFiniteVector } from './validate.js';
 
+export interface EmbeddedWithSource {
+  vectors: Float32Array[];
+  /**
+   * Per text: served without computing it here, from the cache or from a call in flight for the
+   * same text (e.g. hybrid asking the question rag is embedding), so its time is not a model's.
+   */
+  cached: boolean[];
+}
+
 export interface CachedEmbedder extends Embedder {
-  /** Texts answered from the cache / passed to the inner embedder, since creation. */
+  /** embed(), saying which vectors were computed by this call and which were not. */
+  embedWithSource(texts: string[]): Promise<EmbeddedWithSource>;
+  /** Texts answered from the cache (or a call in flight) / computed by the inner embedder, since creation. */
   stats(): { hits: number; misses: number };
 }
 
@@ -89,34 +104,60 @@ function parseRecord(line: string): CacheRecord | undefined {
 export function createCachedEmbedder(inner: Embedder, cacheFile: string, opts: CachedEmbedderOptions = {}): CachedEmbedder {
   const { entries, damaged } = loadEntries(cacheFile, inner.id, inner.dim);
   if (damaged > 0) opts.log?.(`embedding cache ${cacheFile}: ${damaged} damaged record(s) failed their checksum and are ignored; those texts are embedded again`);
+  /** Texts being embedded by a call in flight: a concurrent call for the same text waits for it. */
+  const pending = new Map<string, Promise<void>>();
   let hits = 0;
   let misses = 0;
 
-  async function embed(texts: string[]): Promise<Float32Array[]> {
-    const keys = texts.map((t) => sha256(t));
-    const missing = new Map<string, string>(); // key -> text, each distinct text embedded once
-    keys.forEach((k, i) => {
-      if (entries.has(k)) hits++;
-      else {
-        misses++;
-        missing.set(k, texts[i]);
-      }
+  async function compute(missing: Map<string, string>): Promise<void> {
+    const vectors = await inner.embed([...missing.values()]);
+    const lines: string[] = [];
+    [...missing.keys()].forEach((k, i) => {
+      assertFiniteVector(vectors[i], inner.dim, `embedding from ${inner.id}`);
+      entries.set(k, vectors[i]);
+      const v = encodeVector(vectors[i]);
+      lines.push(JSON.stringify({ m: inner.id, h: k, v, c: recordChecksum(inner.id, k, v) } satisfies CacheRecord));
     });
-    if (missing.size > 0) {
-      const vectors = await inner.embed([...missing.values()]);
-      const lines: string[] = [];
-      [...missing.keys()].forEach((k, i) => {
-        assertFiniteVector(vectors[i], inner.dim, `embedding from ${inner.id}`);
-        entries.set(k, vectors[i]);
-        const v = encodeVector(vectors[i]);
-        lines.push(JSON.stringify({ m: inner.id, h: k, v, c: recordChecksum(inner.id, k, v) } satisfies CacheRecord));
-      });
-      mkdirSync(dirname(cacheFile), { recursive: true });
-      appendFileSync(cacheFile, `${lines.join('\n')}\n`); // one write per call: records stay whole lines
-    }
-    // Copies, so a caller that scales a vector in place cannot corrupt the cache.
-    return keys.map((k) => entries.get(k)!.slice());
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    appendFileSync(cacheFile, `${lines.join('\n')}\n`); // one write per call: records stay whole lines
   }
 
-  return { id: inner.id, dim: inner.dim, embed, stats: () => ({ hits, misses }) };
+  async function embedWithSource(texts: string[]): Promise<EmbeddedWithSource> {
+    const keys = texts.map((t) => sha256(t));
+    const missing = new Map<string, string>(); // key -> text, each distinct text embedded once
+    const waits = new Set<Promise<void>>();
+    const cached = keys.map((k, i) => {
+      const inFlight = pending.get(k);
+      if (inFlight) waits.add(inFlight);
+      else if (!entries.has(k)) missing.set(k, texts[i]);
+      return !missing.has(k);
+    });
+    hits += cached.filter(Boolean).length;
+    misses += cached.length - cached.filter(Boolean).length;
+    if (missing.size > 0) {
+      const own = compute(missing);
+      for (const k of missing.keys()) pending.set(k, own);
+      waits.add(own.finally(() => [...missing.keys()].forEach((k) => pending.delete(k))));
+    }
+    await Promise.all(waits);
+    // Copies, so a caller that scales a vector in place cannot corrupt the cache.
+    return { vectors: keys.map((k) => entries.get(k)!.slice()), cached };
+  }
+
+  return {
+    id: inner.id,
+    dim: inner.dim,
+    embed: async (texts) => (await embedWithSource(texts)).vectors,
+    embedWithSource,
+    stats: () => ({ hits, misses }),
+  };
+}
+
+/**
+ * Embeds `texts` and says which vectors were served without computing them: from the cache, or
+ * from a call in flight for the same text. An embedder without a cache computes all of them.
+ */
+export async function embedWithSource(embedder: Embedder | CachedEmbedder, texts: string[]): Promise<EmbeddedWithSource> {
+  if ('embedWithSource' in embedder) return embedder.embedWithSource(texts);
+  return { vectors: await embedder.embed(texts), cached: texts.map(() => false) };
 }

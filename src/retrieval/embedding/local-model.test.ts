@@ -205,7 +205,9 @@ describe('the local model through the transformers.js pipeline', () => {
   });
 
   it('tokenizes exactly as the training-time tokenizer does', async () => {
-    const { AutoTokenizer } = await import('@xenova/transformers'); // env was set up by load()
+    // The embedder loads the model in a worker thread: this thread's env is set up here.
+    const { AutoTokenizer, env } = await import('@xenova/transformers');
+    Object.assign(env, { allowRemoteModels: false, localModelPath: root, cacheDir: join(root, '.transformers-cache') });
     const tokenizer = await AutoTokenizer.from_pretrained(model.modelId);
     const vocab: Record<string, number> = JSON.parse(readFileSync(join(model.dir, 'tokenizer.json'), 'utf8')).model.vocab;
     const samples = [...texts, 'CAFÉ élysée, Zorblax-reactor (turbine)!', 'unseen words mixed with Quennford\tand\nherring', 'x[SEP]y 京都'];
