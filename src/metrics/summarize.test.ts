@@ -24,6 +24,8 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     cpuMs: null,
     cached: false,
     retrievedDocIds: null,
+    asOf: null,
+    answerInContext: null,
     retrieval: null,
     error: null,
     ...over,

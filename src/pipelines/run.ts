@@ -56,6 +56,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
   return {
     questionId: q.id,
     category: q.category,
+    asOf: q.asOf ?? null,
     pipeline,
     answer: failed ? null : a.text,
     abstained,
@@ -81,6 +82,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     cached: a.cached,
     retrievedDocIds: a.retrievedDocIds,
     retrieval: a.retrievedDocIds ? scoreRetrieval(q.sourceDocIds, a.retrievedDocIds) : null,
+    answerInContext: null,
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,
   };
 }

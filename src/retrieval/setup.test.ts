@@ -38,7 +38,7 @@ function config(over: Partial<RetrieverConfig['embedding']> = {}): RetrieverConf
     cacheDir: join(root, 'cache'),
     generation: { maxRetries: 0 },
     embedding: { model: 'local:ppmi-svd', dim: 32, allowRemoteModels: false, quantized: false, batchSize: 16, ...over },
-    retrieval: { chunkSize: 60, chunkOverlap: 10, k: 1, efSearch: 64, M: 8, efConstruction: 50, space: 'cosine', temporalFilter: false, contextTokens: 2000 } as RetrieverConfig['retrieval'],
+    retrieval: { chunkSize: 60, chunkOverlap: 10, k: 1, efSearch: 64, M: 8, efConstruction: 50, space: 'cosine', temporalFilter: false, contextTokens: 2000, indexSnapshots: [] } as RetrieverConfig['retrieval'],
   };
 }
 

@@ -11,7 +11,8 @@ import { ensureLocalEmbeddingModel } from './embedding/local-model.js';
 import { createTransformersEmbedder } from './embedding/transformers.js';
 import type { Embedder } from './embedding/types.js';
 import { openOrBuildIndex } from './hnsw-index.js';
-import { createRetriever } from './retriever.js';
+import { createRetriever, type Retriever } from './retriever.js';
+import { corpusAsOf } from './snapshot.js';
 
 /** The part of the config the embedder reads. */
 export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
@@ -99,16 +100,32 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
   return { embedder: createCachedEmbedder(inner, cacheFile, { log: io.log }), modelName, modelHash, apiTokens };
 }
 
-/** Embedder, persistent HNSW index over the chunked corpus, and the retriever on top. */
+/**
+ * Embedder, persistent HNSW index over the chunked corpus and the retriever on top. The index
+ * holds the corpus as of `retrieval.indexAsOf` when set, and each `retrieval.indexSnapshots` date
+ * gets a retriever of its own. The embedding model is the same for all (a local one is trained on
+ * the whole corpus), so a snapshot differs from the fresh index only by what it holds.
+ */
 export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
   const { embedder, modelName, modelHash, apiTokens } = await createEmbedder(config, corpus, progress, models);
+  const open = (asOf: string | null) => openRetriever(config, corpus, embedder, modelName, progress, asOf);
+  const retriever = await open(config.retrieval.indexAsOf ?? null);
+  const snapshots = new Map<string, Retriever>();
+  for (const date of config.retrieval.indexSnapshots) snapshots.set(date, await open(date));
+  /** embeddingModel: `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise. */
+  return { retriever, snapshots, embeddingModel: embedder.id, embeddingModelHash: modelHash, apiTokens };
+}
+
+async function openRetriever(config: RetrieverConfig, corpus: Corpus, embedder: Embedder, modelName: string, progress: RetrievalProgress, asOf: string | null): Promise<Retriever> {
   const r = config.retrieval;
   const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
-  const chunks = chunkDocuments(corpus.documents, chunking);
+  const documents = asOf === null ? corpus.documents : corpusAsOf(corpus.documents, asOf);
+  const chunks = chunkDocuments(documents, chunking);
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
-  // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place.
-  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(modelName).slice(0, 8)}`);
-  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(corpus.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
+  // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place. A snapshot
+  // has a folder of its own, so the fresh index and the snapshots do not evict each other.
+  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(modelName).slice(0, 8)}${asOf === null ? '' : `@${asOf}`}`);
+  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
   let task: RetrievalTask | null = null;
   let ticked = 0;
   const { index, reused, reason } = await openOrBuildIndex({
@@ -126,8 +143,7 @@ export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, pr
     },
   });
   (task as RetrievalTask | null)?.done();
-  progress.log(reused ? `reusing HNSW index (${index.size} chunks) in ${dir}` : `built HNSW index of ${index.size} chunks (${reason ?? 'new'})`);
-  const retriever = createRetriever({ index, embedder, k: r.k, efSearch: r.efSearch, temporalFilter: r.temporalFilter });
-  /** embeddingModel: `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise. */
-  return { retriever, embeddingModel: embedder.id, embeddingModelHash: modelHash, apiTokens };
+  const what = asOf === null ? '' : ` as of ${asOf}`;
+  progress.log(reused ? `reusing HNSW index${what} (${index.size} chunks) in ${dir}` : `built HNSW index${what} of ${index.size} chunks (${reason ?? 'new'})`);
+  return createRetriever({ index, embedder, k: r.k, efSearch: r.efSearch, temporalFilter: r.temporalFilter });
 }

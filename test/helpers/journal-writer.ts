@@ -15,6 +15,7 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
   return {
     questionId: `q${i}`,
     category: 'static',
+    asOf: null,
     pipeline,
     // Long enough that a write is not trivially atomic-looking; content is deterministic.
     answer: `answer ${i} `.repeat(50).trim(),
@@ -32,6 +33,7 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
     cached: false,
     retrievedDocIds: ['d1', 'd2'],
     retrieval: { recall: 1, reciprocalRank: 1 },
+    answerInContext: null,
     error: null,
   };
 }

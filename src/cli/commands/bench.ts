@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
+import { formatClaimsSummary } from '../../report/claims-table.js';
 import { formatCategoryTable, formatNotes, formatSummaryTable } from '../../report/table.js';
 import { ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { formatStatisticsTable } from '../../stats/table.js';
@@ -16,6 +17,7 @@ interface BenchCliOptions {
   cache: boolean;
   preflight: boolean;
   maxErrorRate?: string;
+  indexAsOf?: string;
 }
 
 /** Pipelines whose share of failed questions is above the limit. */
@@ -32,8 +34,8 @@ function parseRate(s: string): number {
 }
 
 /** The command that finishes an interrupted run: the same config, output folder and cache choice. */
-export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache'>, runId: string): string {
-  const args = [o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`, o.outDir ? ` --out-dir ${o.outDir}` : '', o.cache ? '' : ' --no-cache'];
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'indexAsOf'>, runId: string): string {
+  const args = [o.config === DEFAULT_CONFIG ? '' : ` --config ${o.config}`, o.outDir ? ` --out-dir ${o.outDir}` : '', o.cache ? '' : ' --no-cache', o.indexAsOf ? ` --index-as-of ${o.indexAsOf}` : ''];
   return `npm run bench --${args.join('')} --resume ${runId}`;
 }
 
@@ -47,6 +49,7 @@ export function registerBench(program: Command): void {
     .option('--no-cache', 'bypass the response cache')
     .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
+    .option('--index-as-of <date>', 'build the RAG index only from document versions valid on this date (a stale index)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
@@ -73,8 +76,9 @@ export function registerBench(program: Command): void {
           progress,
           signal: controller.signal,
           onRunId: (id) => (runId = id),
+          indexAsOf: o.indexAsOf,
         });
-        process.stdout.write(`${[formatSummaryTable(result), formatCategoryTable(result), formatStatisticsTable(result.statistics), formatNotes(result)].join('\n\n')}\n`);
+        process.stdout.write(`${[formatSummaryTable(result), formatCategoryTable(result), formatStatisticsTable(result.statistics), formatNotes(result), formatClaimsSummary(result)].join('\n\n')}\n`);
         process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);
