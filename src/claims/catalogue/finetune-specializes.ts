@@ -1,6 +1,6 @@
 import { metric } from '../../metrics/registry.js';
-import { headlineDiff, isOutcome, notMeasured, requireRoles } from '../outcome.js';
-import { describeEffect, pairedEffect, verdictOf } from '../paired.js';
+import { isOutcome, notMeasured, requireRoles } from '../outcome.js';
+import { pairedEffect, pairedOutcome } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 const accuracy = metric('accuracy');
@@ -16,15 +16,6 @@ export const finetuneSpecializes: ClaimDef = {
     const [base, ft] = roles;
     const effect = pairedEffect(ctx, base.name, ft.name, (r) => r.category === 'static', accuracy.value);
     if (!effect) return notMeasured('no `static` questions', 'needs `static` questions (facts unchanged since the cutoff)');
-    return {
-      verdict: verdictOf(effect, 1),
-      headline: headlineDiff('static', ft.name, base.name, effect),
-      evidence: `accuracy on static: ${ft.name} vs ${base.name} ${describeEffect(effect, ctx.bootstrap.level)}`,
-      figures: [
-        { label: `accuracy on static ${ft.name}`, value: effect.b, unit: 'rate' },
-        { label: `accuracy on static ${base.name}`, value: effect.a, unit: 'rate' },
-        { label: 'difference', value: effect.diff, lo: effect.lo, hi: effect.hi, unit: 'rate' },
-      ],
-    };
+    return pairedOutcome(ctx, effect, { measure: 'accuracy on static', names: [ft.name, base.name], headline: ['static', ft.name, base.name], claimedSign: 1 });
   },
 };

@@ -3,6 +3,7 @@ import { metric } from '../../metrics/registry.js';
 import type { ResultRecord } from '../../results/schema.js';
 import { mean, pairedBootstrapDiffCI } from '../../stats/bootstrap.js';
 import { headlineDiff, isOutcome, notMeasured, requireRoles } from '../outcome.js';
+import { describeDiff } from '../paired.js';
 import type { ClaimDef, ClaimVerdict } from '../types.js';
 
 const accuracy = metric('accuracy');
@@ -46,11 +47,10 @@ export const hybridCombines: ClaimDef = {
     }
     if (best.length === 0) return notMeasured('no answerable questions', 'needs answerable questions answered by all three pipelines');
     const e = pairedBootstrapDiffCI(best, mine, ctx.bootstrap);
-    const level = Math.round(ctx.bootstrap.level * 100);
     return {
       verdict: nonInferiority(e, HYBRID_MARGIN),
       headline: headlineDiff('acc', hybrid.name, 'best per category', e),
-      evidence: `${hybrid.name} vs the better per category (${perCategory.join(', ')}): diff ${e.diff >= 0 ? '+' : ''}${f3(e.diff)}, ${level}% CI [${f3(e.lo)}, ${f3(e.hi)}], margin ${HYBRID_MARGIN}, ${best.length} questions`,
+      evidence: `${hybrid.name} vs the better per category (${perCategory.join(', ')}): ${describeDiff(e, ctx.bootstrap.level)}, margin ${HYBRID_MARGIN}, ${best.length} questions`,
       figures: [
         { label: `accuracy ${hybrid.name}`, value: mean(mine), unit: 'rate' },
         { label: 'accuracy, better of RAG and fine-tuned per category', value: mean(best), unit: 'rate' },

@@ -1,6 +1,6 @@
 import { metric } from '../../metrics/registry.js';
-import { headlineDiff, notMeasured } from '../outcome.js';
-import { describeEffect, pairedEffect, verdictOf } from '../paired.js';
+import { notMeasured } from '../outcome.js';
+import { pairedEffect, pairedOutcome } from '../paired.js';
 import type { RolePipeline } from '../roles.js';
 import type { ClaimDef } from '../types.js';
 
@@ -27,15 +27,11 @@ export const paraphraseHelpsFinetuning: ClaimDef = {
     }
     const effect = pairedEffect(ctx, plain.name, para.name, (r) => r.category === 'static', accuracy.value);
     if (!effect) return notMeasured('no `static` questions', 'needs `static` questions (facts of the training data, unchanged since)');
-    return {
-      verdict: verdictOf(effect, 1),
-      headline: headlineDiff('static', 'paraphrase', 'plain', effect),
-      evidence: `accuracy on static: ${para.name} (paraphrase) vs ${plain.name} (plain) ${describeEffect(effect, ctx.bootstrap.level)}`,
-      figures: [
-        { label: `accuracy on static ${para.name}`, value: effect.b, unit: 'rate' },
-        { label: `accuracy on static ${plain.name}`, value: effect.a, unit: 'rate' },
-        { label: 'difference', value: effect.diff, lo: effect.lo, hi: effect.hi, unit: 'rate' },
-      ],
-    };
+    return pairedOutcome(ctx, effect, {
+      measure: 'accuracy on static',
+      names: [`${para.name} (paraphrase)`, `${plain.name} (plain)`],
+      headline: ['static', 'paraphrase', 'plain'],
+      claimedSign: 1,
+    });
   },
 };

@@ -1,5 +1,5 @@
-import { headlineDiff, isOutcome, notMeasured, requireRoles } from '../outcome.js';
-import { describeEffect, pairedEffect, verdictOf } from '../paired.js';
+import { isOutcome, notMeasured, requireRoles } from '../outcome.js';
+import { pairedEffect, pairedOutcome } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 /** Stale on an updated question: answered without error with what was true before the update. */
@@ -19,15 +19,6 @@ export const ragFreshAfterCutoff: ClaimDef = {
       (r) => (r.freshness === 'stale' ? 1 : 0),
     );
     if (!effect) return notMeasured('no `updated` questions', 'needs `updated` questions (facts that changed after the cutoff) answered by both');
-    return {
-      verdict: verdictOf(effect, 1),
-      headline: headlineDiff('stale', ft.name, rag.name, effect),
-      evidence: `stale on updated: ${ft.name} vs ${rag.name} ${describeEffect(effect, ctx.bootstrap.level)}`,
-      figures: [
-        { label: `stale rate ${ft.name}`, value: effect.b, unit: 'rate' },
-        { label: `stale rate ${rag.name}`, value: effect.a, unit: 'rate' },
-        { label: 'difference', value: effect.diff, lo: effect.lo, hi: effect.hi, unit: 'rate' },
-      ],
-    };
+    return pairedOutcome(ctx, effect, { measure: 'stale on updated', names: [ft.name, rag.name], headline: ['stale', ft.name, rag.name], claimedSign: 1 });
   },
 };

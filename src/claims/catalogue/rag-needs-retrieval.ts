@@ -3,7 +3,7 @@ import type { ResultRecord } from '../../results/schema.js';
 import { mean } from '../../stats/bootstrap.js';
 import { independentDiffCI } from '../../stats/two-sample.js';
 import { headlineDiff, notMeasured } from '../outcome.js';
-import { verdictOf } from '../paired.js';
+import { describeDiff, verdictOf } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 const accuracy = metric('accuracy');
@@ -40,11 +40,10 @@ export const ragNeedsRetrieval: ClaimDef = {
       );
     }
     const e = independentDiffCI(outside, inside, ctx.bootstrap);
-    const level = Math.round(ctx.bootstrap.level * 100);
     return {
       verdict: verdictOf(e, 1),
       headline: headlineDiff(`${rag.name} acc`, short, 'not', e),
-      evidence: `${rag.name} accuracy with ${by} ${f3(mean(inside))} (${inside.length} questions) vs without ${f3(mean(outside))} (${outside.length}): diff ${e.diff >= 0 ? '+' : ''}${f3(e.diff)}, ${level}% CI [${f3(e.lo)}, ${f3(e.hi)}]`,
+      evidence: `${rag.name} accuracy with ${by} ${f3(mean(inside))} (${inside.length} questions) vs without ${f3(mean(outside))} (${outside.length}): ${describeDiff(e, ctx.bootstrap.level)}`,
       figures: [
         { label: 'accuracy, answer retrieved', value: mean(inside), unit: 'rate' },
         { label: 'accuracy, answer not retrieved', value: mean(outside), unit: 'rate' },

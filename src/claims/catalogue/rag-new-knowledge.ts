@@ -1,6 +1,6 @@
 import { metric } from '../../metrics/registry.js';
-import { headlineDiff, notMeasured } from '../outcome.js';
-import { describeEffect, pairedEffect, verdictOf } from '../paired.js';
+import { notMeasured } from '../outcome.js';
+import { pairedEffect, pairedOutcome } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 const accuracy = metric('accuracy');
@@ -16,15 +16,6 @@ export const ragNewKnowledge: ClaimDef = {
     if (!rag || !ref) return notMeasured(`no ${rag ? 'pipeline without retrieval' : 'RAG pipeline'}`, `needs a RAG pipeline and a closed-book or fine-tuned one to compare with (has no ${rag ? 'closed-book or fine-tuned' : 'RAG'} pipeline)`);
     const effect = pairedEffect(ctx, ref.name, rag.name, (r) => r.category === 'new', accuracy.value);
     if (!effect) return notMeasured('no `new` questions', 'needs `new` questions (facts that appeared after the cutoff)');
-    return {
-      verdict: verdictOf(effect, 1),
-      headline: headlineDiff('new', rag.name, ref.name, effect),
-      evidence: `accuracy on new: ${rag.name} vs ${ref.name} ${describeEffect(effect, ctx.bootstrap.level)}`,
-      figures: [
-        { label: `accuracy on new ${rag.name}`, value: effect.b, unit: 'rate' },
-        { label: `accuracy on new ${ref.name}`, value: effect.a, unit: 'rate' },
-        { label: 'difference', value: effect.diff, lo: effect.lo, hi: effect.hi, unit: 'rate' },
-      ],
-    };
+    return pairedOutcome(ctx, effect, { measure: 'accuracy on new', names: [rag.name, ref.name], headline: ['new', rag.name, ref.name], claimedSign: 1 });
   },
 };

@@ -1,7 +1,7 @@
 import type { ResultRecord } from '../../results/schema.js';
 import { mean, pairedBootstrapDiffCI } from '../../stats/bootstrap.js';
 import { headlineDiff, notMeasured } from '../outcome.js';
-import { verdictOf } from '../paired.js';
+import { describeDiff, verdictOf } from '../paired.js';
 import type { RolePipeline } from '../roles.js';
 import type { ClaimDef } from '../types.js';
 
@@ -34,7 +34,6 @@ export const retrievalCurbsHallucination: ClaimDef = {
     const perQuestion = (side: 'a' | 'b') => ids.map((id) => mean(indexed.filter((p) => p.a.has(id) && p.b.has(id)).map((p) => bit(p[side].get(id)!))));
     const [without, withR] = [perQuestion('a'), perQuestion('b')];
     const e = pairedBootstrapDiffCI(without, withR, ctx.bootstrap);
-    const level = Math.round(ctx.bootstrap.level * 100);
     const each = indexed.map((p) => {
       const both = [...p.a.keys()].filter((id) => p.b.has(id));
       return `${p.with.name} ${f3(mean(both.map((id) => bit(p.b.get(id)!))))} vs ${p.without.name} ${f3(mean(both.map((id) => bit(p.a.get(id)!))))}`;
@@ -42,7 +41,7 @@ export const retrievalCurbsHallucination: ClaimDef = {
     return {
       verdict: verdictOf(e, -1),
       headline: headlineDiff('wrong', 'with', 'without retrieval', e),
-      evidence: `wrong answers with retrieval ${f3(mean(withR))} vs without ${f3(mean(without))} (diff ${e.diff >= 0 ? '+' : ''}${f3(e.diff)}, ${level}% CI [${f3(e.lo)}, ${f3(e.hi)}], ${ids.length} questions; ${each.join(', ')})`,
+      evidence: `wrong answers with retrieval ${f3(mean(withR))} vs without ${f3(mean(without))} (${describeDiff(e, ctx.bootstrap.level)}, ${ids.length} questions; ${each.join(', ')})`,
       figures: [
         { label: 'wrong-answer rate with retrieval', value: mean(withR), unit: 'rate' },
         { label: 'wrong-answer rate without retrieval', value: mean(without), unit: 'rate' },

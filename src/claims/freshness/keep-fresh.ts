@@ -108,11 +108,11 @@ export function keepFreshCosts(result: Pick<RunResult, 'run' | 'pipelines' | 're
 
   for (const ft of finetunedModels(roles)) {
     const bill = result.run.finetunes[ft.model];
-    const timelineDocs = timeline.atCutoff.documents;
-    if (!bill || bill.trainingTokens === null || bill.epochs === null || timelineDocs === 0) continue;
+    const docsAtCutoff = timeline.atCutoff.documents;
+    if (!bill || bill.trainingTokens === null || bill.epochs === null || docsAtCutoff === 0) continue;
     const cost = result.pipelines.find((p) => p.model === ft.model)!.summary.costUsd;
     const trained = bill.trainingTokens * bill.epochs;
-    const perDoc = bill.trainingTokens / timelineDocs;
+    const perDoc = bill.trainingTokens / docsAtCutoff;
     const usdPerToken = ft.local || cost.fineTuningUsd === null || trained === 0 ? null : cost.fineTuningUsd / trained;
     const secondsPerToken = ft.local && trained > 0 ? cost.localCpuSeconds.fineTuning / trained : null;
     const tokens = Math.round(summary.documents * perDoc * bill.epochs);
@@ -128,7 +128,7 @@ export function keepFreshCosts(result: Pick<RunResult, 'run' | 'pipelines' | 're
       });
     }
     assumptions.push(
-      `re-training ${ft.model}: only on the changed documents, with as much training data per document as the first training (${bill.trainingTokens} tokens for ${timelineDocs} documents valid at the cutoff) × ${bill.epochs} epochs, ` +
+      `re-training ${ft.model}: only on the changed documents, with as much training data per document as the first training (${bill.trainingTokens} tokens for ${docsAtCutoff} documents valid at the cutoff) × ${bill.epochs} epochs, ` +
         (ft.local ? `at the first training's CPU seconds per token (${cost.localCpuSeconds.fineTuning.toFixed(1)} s for the first training)` : usdPerToken === null ? 'at an unknown training price' : `at the first training's price, ${fmtUsdPerM(usdPerToken)}`),
     );
   }
