@@ -6,7 +6,7 @@ import { RunStatisticsSchema } from '../stats/schema.js';
  * Version of the result JSON. Bump the major number on an incompatible change; `compare` and
  * `gate` refuse results whose major version differs from theirs.
  */
-export const RESULT_SCHEMA_VERSION = '2.0';
+export const RESULT_SCHEMA_VERSION = '2.1';
 
 const Rate = z.number().min(0).max(1);
 const Ms = z.number().nonnegative();
