@@ -11,6 +11,7 @@ import { registerGate } from './commands/gate.js';
 import { registerFinetune } from './commands/finetune.js';
 import { registerValidate } from './commands/validate.js';
 import { registerJudgeCheck } from './commands/judge-check.js';
+import { registerReportHtml } from './commands/report-html.js';
 
 /** Builds the CLI; exit codes: 0 ok, 1 failure/regression, 2 bad input. */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerJudgeCheck(program);
   registerGate(program, { loadGateConfig });
+  registerReportHtml(program);
   return program;
 }
 
