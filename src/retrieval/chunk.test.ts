@@ -86,6 +86,11 @@ describe('chunkDocuments', () => {
   it('splits a list flattened onto one line into its items', () => {
     const [c] = chunkDocuments([doc('a', 'Managers\n- Ana Ruiz (2001–2004) - Bo Lind (2004–2010) - Cy Moor (2010–)')], { chunkSize: 50, chunkOverlap: 5 });
     expect(c.text).toBe('Managers\n- Ana Ruiz (2001–2004)\n- Bo Lind (2004–2010)\n- Cy Moor (2010–)');
+    const [d] = chunkDocuments([doc('a', 'The mayors (incomplete list): - 2019–present: Alf Hansen (SV) - 2015-2019: Trond Olaussen (Ap)')], { chunkSize: 50, chunkOverlap: 5 });
+    expect(d.text).toBe('The mayors (incomplete list):\n- 2019–present: Alf Hansen (SV)\n- 2015-2019: Trond Olaussen (Ap)');
+    // A dash in prose is not a list.
+    const prose = 'It has 90,000 members - educators and engineers - who run it.';
+    expect(chunkDocuments([doc('a', prose)], { chunkSize: 50, chunkOverlap: 5 })[0].text).toBe(prose);
   });
 
   it('repeats the section heading in a chunk that starts inside the section, and never ends on a heading', () => {

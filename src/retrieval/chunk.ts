@@ -88,11 +88,23 @@ const INLINE_BULLET = /\s+(?=[-*•]\s+\S)/;
 const BULLET = /^[-*•]\s/;
 
 /**
- * Words of a text with the line each is on. A line that starts with a bullet and holds more
- * " - " bullets (a list flattened onto one line, common in scraped text) becomes one line per item.
+ * A line that starts with a bullet and holds more " - " bullets, or introduces them after a colon
+ * ("The mayors (incomplete list): - 2019–: A - 2015–2019: B"), is a list flattened onto one line
+ * (common in scraped text): one line per item, the words unchanged.
+ */
+function splitFlattenedList(line: string): string[] {
+  const l = line.trim();
+  if (BULLET.test(l)) return l.split(INLINE_BULLET);
+  const intro = l.search(/:\s+[-*•]\s+\S/);
+  if (intro < 0) return [line];
+  return [l.slice(0, intro + 1), ...l.slice(intro + 1).trim().split(INLINE_BULLET)];
+}
+
+/**
+ * Words of a text with the line each is on (flattened lists split into their items).
  */
 function layout(text: string): { words: Word[]; lines: Line[] } {
-  const raw = text.split(/\r?\n/).flatMap((l) => (BULLET.test(l.trim()) ? l.trim().split(INLINE_BULLET) : [l]));
+  const raw = text.split(/\r?\n/).flatMap(splitFlattenedList);
   const rows = raw.map((l) => l.split(/\s+/).filter((w) => w.length > 0)).filter((ws) => ws.length > 0);
   const words: Word[] = [];
   const lines: Line[] = [];

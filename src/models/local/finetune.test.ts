@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { generateText, streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FinetuneExample } from '../../dataset/schema.js';
-import { calibratedReaderConfidence, READER_FLOOR } from './answer.js';
-import { countTokens, createLocalProvider, loadLocalFinetune, READER_THRESHOLD, saveLocalFinetune, trainLocalFinetune } from './index.js';
+import { countTokens, createLocalProvider, loadLocalFinetune, saveLocalFinetune, trainLocalFinetune } from './index.js';
 
 const OPTS = { epochs: 30, learningRate: 0.5, features: 1 << 15, seed: 1 };
 const IDK = "I don't know";
@@ -57,14 +56,6 @@ describe('local fine-tune training', () => {
     const tokens = EXAMPLES.reduce((s, ex) => s + ex.messages.reduce((t, m) => t + countTokens(m.content), 0), 0);
     expect(stats).toMatchObject({ examples: EXAMPLES.length, classes: 3 * towns.length, epochs: 30, trainingTokens: tokens });
     expect(stats.seconds).toBeGreaterThanOrEqual(0);
-  });
-});
-
-describe('hybrid calibration', () => {
-  it('maps reader coverage from [threshold, 1] onto [READER_FLOOR, 1]', () => {
-    expect(calibratedReaderConfidence(READER_THRESHOLD - 0.01)).toBe(0);
-    expect(calibratedReaderConfidence(READER_THRESHOLD)).toBeCloseTo(READER_FLOOR);
-    expect(calibratedReaderConfidence(1)).toBeCloseTo(1);
   });
 });
 

@@ -30,6 +30,11 @@ export interface Token {
   /** Lowercased, possessive `'s` removed. */
   lower: string;
   stem: string;
+  /**
+   * The stem of the accent-folded word ("Köln" -> "koln"): what the reader compares. (The memory
+   * keeps `lower`/`stem`, so folding does not change the features of trained fine-tunes.)
+   */
+  key: string;
   /** Word-like token (not punctuation). */
   word: boolean;
   /** First letter is upper case. */
@@ -55,12 +60,18 @@ export function tokenize(text: string): Token[] {
       end: m.index! + t.length,
       lower,
       stem: word ? stem(lower) : lower,
+      key: word ? stem(fold(lower)) : lower,
       word,
       cap: /^\p{Lu}/u.test(t),
       stop: STOPWORDS.has(lower),
     });
   }
   return out;
+}
+
+/** Accents and other marks removed (NFKD): "Hervé" -> "Herve", "Köln" -> "Koln". */
+export function fold(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}+/gu, '');
 }
 
 /** Function words and question scaffolding: they say how a question is asked, not what about. */
@@ -114,10 +125,18 @@ const SUFFIXES = ['ions', 'ion', 'ments', 'ment', 'ings', 'ing', 'edly', 'ed', '
  */
 const SYNONYM_GROUPS = [
   'population populous inhabitants residents live reside',
-  'lead leader head chief runs',
+  'lead leader head chief runs chair chairman chairwoman chairperson president director',
+  'coach trainer manager manage',
+  'spouse married marry wife husband',
+  'position role post office job',
+  'member membership affiliated affiliation',
+  'citizen citizenship nationality',
+  'study studied educated attend alma',
+  'host presenter present anchor',
+  'venue arena stadium ground',
   'found founder foundation establish create start',
   'located location based headquarters headquartered situated seat lies lie stands sits',
-  'own owner owned parent',
+  'own owner owned parent possessor proprietor possess acquire purchase bought',
   'born birth birthplace',
   'die died death',
   'elect election vote',
@@ -128,7 +147,7 @@ const SYNONYM_GROUPS = [
   'begin began beginning',
   'end finish close',
   'speak spoken language',
-  'employees employ staff workforce',
+  'employees employ staff workforce employer',
   'high highest tall tallest height elevation',
   'deep deepest depth',
   'long longest length',
