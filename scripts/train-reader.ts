@@ -13,16 +13,15 @@
  * 3. Threshold: the lowest probability above which to answer at which every training set still
  *    abstains on 80% of its unanswerable questions.
  * 4. Memory calibration (hybrid): logistic regression of "the memory's answer is right", over the
- *    questions where the reader does not give the same answer and the context does not contain
- *    the memory's, on the memory's softmax probability and the reader's confidence.
+ *    questions where the reader does not give the same answer and the context does not state the
+ *    memory's (answer.ts), on the memory's softmax probability and the reader's confidence.
  * Yes/no calibration stays hand-set: no training set has yes/no questions.
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { inContext } from '../src/models/local/answer.js';
 import { expectedCalibrationError, fitLogistic, fitSoftmaxRanker, predictLogistic } from '../src/models/local/calibration.js';
 import { MEMORY_THRESHOLD } from '../src/models/local/memory.js';
-import { confidenceFeatures, FEATURES, linear, rankCandidates, read, readCandidates, unstated } from '../src/models/local/reader.js';
+import { confidenceFeatures, FEATURES, linear, rankCandidates, readCandidates, readWithCandidates, supports, unstated } from '../src/models/local/reader.js';
 import { READER_MODEL, type ReaderModel } from '../src/models/local/reader-model.js';
 import { lenientJudgement } from '../src/scoring/index.js';
 import { type DevSet, loadDevSet } from './dev-data.js';
@@ -113,8 +112,8 @@ for (const set of train) {
   for (const { q, rag } of set.questions) {
     const m = set.memory.predict(q.question);
     if (!m || m.probability < MEMORY_THRESHOLD) continue;
-    const r = read(rag, model);
-    if ((r.answer && r.answer.toLowerCase() === m.answer.toLowerCase()) || inContext(rag, m.answer)) continue;
+    const { result: r, candidates } = readWithCandidates(rag, model);
+    if ((r.answer && r.answer.toLowerCase() === m.answer.toLowerCase()) || supports(candidates, m.answer)) continue;
     mx.push([m.probability, r.answer ? r.confidence : 0]);
     my.push(set.correct(q, m.answer) && q.category !== 'unanswerable');
   }

@@ -117,11 +117,12 @@ function layout(text: string): { words: Word[]; lines: Line[] } {
   return { words, lines };
 }
 
-/** Markdown headings, and short lines that are not list items, table rows or clauses ("Club career."). */
+/** Markdown headings, and short lines that are not list items, table rows, key-value lines or clauses ("Club career."). */
 function isHeadingLine(ws: string[]): boolean {
   if (/^#{1,6}$/.test(ws[0]!)) return true;
   if (BULLET.test(`${ws[0]} `) || ws.some((w) => w.includes('|'))) return false;
-  if (/[,;:]$/.test(ws.at(-1)!)) return false;
+  // "Lead: Teodor Vasile" is a key-value line, not a heading.
+  if (ws.some((w) => /[,;:]/.test(w))) return false;
   return /^["'“(\[]?[\p{Lu}\p{N}]/u.test(ws[0]!);
 }
 

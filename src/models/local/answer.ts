@@ -8,7 +8,7 @@
  *   else abstain.
  * - fine-tune with context (hybrid): the reader answers from the context and the memory recalls
  *   (when its probability reaches MEMORY_THRESHOLD). Same answer, or only one of them: that one.
- *   Different answers: the memory's when the context contains it too (corroborated), else the
+ *   Different answers: the memory's when the context states it too (corroborated), else the
  *   memory's only if its calibrated probability of being right against the reader's confidence
  *   (READER_MODEL.memory, fitted by scripts/train-reader.ts) is at least 0.5: a remembered answer
  *   the context never mentions is often one that has since changed.
@@ -16,7 +16,7 @@
 import { predictLogistic } from './calibration.js';
 import { MEMORY_THRESHOLD, type Memory } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
-import { read } from './reader.js';
+import { read, readWithCandidates, supports } from './reader.js';
 import { READER_MODEL } from './reader-model.js';
 import { fold } from './text.js';
 
@@ -39,12 +39,6 @@ export function answerWithReader(p: ParsedPrompt): LocalAnswer {
 
 const normal = (s: string) => ` ${fold(s.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
 
-/** Whether `answer` occurs in the prompt's passages (as whole words, case and accents folded). */
-export function inContext(p: ParsedPrompt, answer: string): boolean {
-  const a = normal(answer);
-  return a.trim() !== '' && p.passages.some((x) => normal(`${x.title} ${x.text}`).includes(a));
-}
-
 /**
  * The memory's calibrated probability of being right in hybrid when the reader gives another
  * answer and the context does not contain the memory's (READER_MODEL.memory): from its softmax
@@ -60,12 +54,13 @@ export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
   if (p.passages.length === 0) {
     return known ? { text: known.answer, source: 'memory', confidence: known.probability } : { text: IDK, source: 'abstain', confidence: m?.probability ?? 0 };
   }
-  const reader = read(p);
+  const { result: reader, candidates } = readWithCandidates(p);
   if (reader.answer && (!known || normal(known.answer) === normal(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
   if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
-  // A remembered answer that the context also contains is corroborated by it: the reader's
-  // different pick among the same context's spans does not outweigh that.
-  const corroborated = inContext(p, known.answer);
+  // A remembered answer that the context also states for what is asked (a candidate of the
+  // reader's, in a unit that matches the question's attribute) is corroborated by it: the
+  // reader's different pick among the same context's spans does not outweigh that.
+  const corroborated = supports(candidates, known.answer);
   const confidence = corroborated ? Math.max(known.probability, reader.confidence) : memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
   if (reader.answer && !corroborated && confidence < 0.5) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
   return { text: known.answer, source: 'memory', confidence };

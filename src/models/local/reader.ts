@@ -142,14 +142,34 @@ export interface Context {
 }
 
 export function read(p: ParsedPrompt, model: ReaderModel = READER_MODEL): ReaderResult {
-  if (isYesNoQuestion(p.question)) {
-    const ctx = context(p);
-    const r = ctx ? answerYesNo(ctx, p.question) : undefined;
-    const confidence = r ? predictLogistic(model.yesNo, [r.support]) : 0;
-    if (!r || confidence < model.threshold) return { answer: null, confidence, type: 'YESNO', best: r?.answer };
-    return { answer: r.answer, confidence, type: 'YESNO', best: r.answer, evidence: r.evidence };
-  }
+  return readWithCandidates(p, model).result;
+}
+
+/**
+ * Whether the context states `answer` for what is asked: it is one of the candidates, in a unit
+ * that matches some of the question's attribute (hybrid's corroboration of a remembered answer).
+ */
+export function supports(candidates: readonly Candidate[], answer: string): boolean {
+  const key = answerKey(answer);
+  return candidates.some((c) => c.x[ATTRIBUTE]! > 0 && answerKey(c.text) === key);
+}
+
+/** `read`, with the candidates it chose from (none for yes/no questions). */
+export function readWithCandidates(p: ParsedPrompt, model: ReaderModel = READER_MODEL): { result: ReaderResult; candidates: Candidate[] } {
+  if (isYesNoQuestion(p.question)) return { result: readYesNo(p, model), candidates: [] };
   const { type, candidates } = readCandidates(p);
+  return { result: pick(type, candidates, model), candidates };
+}
+
+function readYesNo(p: ParsedPrompt, model: ReaderModel): ReaderResult {
+  const ctx = context(p);
+  const r = ctx ? answerYesNo(ctx, p.question) : undefined;
+  const confidence = r ? predictLogistic(model.yesNo, [r.support]) : 0;
+  if (!r || confidence < model.threshold) return { answer: null, confidence, type: 'YESNO', best: r?.answer };
+  return { answer: r.answer, confidence, type: 'YESNO', best: r.answer, evidence: r.evidence };
+}
+
+function pick(type: AnswerType, candidates: Candidate[], model: ReaderModel): ReaderResult {
   const best = rankCandidates(candidates, model);
   if (!best) return { answer: null, confidence: 0, type };
   // Kept from the rule-based reader: an answer from a context that does not state what is asked.
@@ -392,7 +412,8 @@ function splitUnits(p: ParsedPrompt, qConcepts: string[]): Unit[] {
     };
     lines.forEach((line, li) => {
       const words = line.split(/\s+/);
-      if (li + 1 < lines.length && words.length <= HEADING_MAX_WORDS && !BULLET.test(line) && !/[,;:]$/.test(line) && /^\p{Lu}/u.test(line)) {
+      // A "Key: value" line ("Lead: Teodor Vasile") states something; it is not a heading.
+      if (li + 1 < lines.length && words.length <= HEADING_MAX_WORDS && !BULLET.test(line) && !/[,;:]/.test(line) && /^\p{Lu}/u.test(line)) {
         const words = tokenize(line).filter((t) => t.word && !t.stop);
         heading = new Set(words.map((t) => concept(t.key)));
         headingKeys = new Set(words.map((t) => t.key));

@@ -15,8 +15,9 @@ export interface TimeExpression {
 }
 
 const YEAR = /(?<![\d.,])\b(1\d{3}|20\d{2}|21\d{2})\b(?![.,]\d)/g;
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 /** Between the two years of a range: a dash or "to", maybe a day and month ("2007 – 12 October 2013"). */
-const RANGE_GAP = /^\s*(?:[–—-]|to|until|till|through)\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+\.?,?\s+|\p{L}+\.?\s+(?:\d{1,2},?\s+)?)?$/iu;
+const RANGE_GAP = new RegExp(`^\\s*(?:[–—-]|to|until|till|through)\\s*(?:\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH},?\\s+|${MONTH}\\s+(?:\\d{1,2},?\\s+)?)?$`, 'i');
 const SEASON = /^[–—/-](\d{2})\b/;
 const OPEN_END = /^\s*[–—-]\s*(?:present|now|today|\)|$|:)/i;
 const OPEN_START_BEFORE = /\b(?:since|from)\s+(?:\d{1,2}\s+)?(?:\p{L}+\s+)?$/iu;
@@ -30,12 +31,12 @@ export function timeExpressions(text: string): TimeExpression[] {
     const next = years[i + 1];
     const after = text.slice(a.end);
     const before = text.slice(Math.max(0, a.start - 30), a.start);
-    if (next && RANGE_GAP.test(text.slice(a.end, next.start)) && next.y >= a.y) {
+    const season = after.match(SEASON);
+    if (!season && next && RANGE_GAP.test(text.slice(a.end, next.start)) && next.y >= a.y) {
       out.push({ start: a.start, end: next.end, from: a.y, to: next.y });
       i++;
       continue;
     }
-    const season = after.match(SEASON);
     if (season) {
       const to = Math.floor(a.y / 100) * 100 + Number(season[1]);
       out.push({ start: a.start, end: a.end + season[0].length, from: a.y, to: to >= a.y ? to : to + 100 });
