@@ -107,6 +107,10 @@ describe('phrase extractors', () => {
     expect(texts(extractDecades('Built in the 1050s, rebuilt in the 1960s and 1970s, not in 1969.'))).toEqual(['1050s', '1960s', '1970s']);
   });
 
+  it('keeps a model or standard number with a name, but not a year', () => {
+    expect(texts(extractNames('Ethernet is specified as IEEE 802.3 by Intel 4004 fans in Paris 1924.'))).toEqual(['Ethernet', 'IEEE 802.3', 'Intel 4004', 'Paris']);
+  });
+
   it('keeps initials inside names', () => {
     expect(texts(extractNames('The mayor was Svein O. Leiros until 2019.'))).toEqual(['Svein O. Leiros']);
   });
@@ -124,6 +128,8 @@ describe('text primitives', () => {
     expect(fold('Köln Hervé')).toBe('Koln Herve');
     const [t] = tokenize('Köln');
     expect([t!.text, t!.key]).toEqual(['Köln', 'koln']);
+    // Irregular verb forms compare as their base form.
+    expect(new Set(tokenize('wrote written write').map((x) => x.key)).size).toBe(1);
   });
 
   it('stems inflections of one word alike, and groups a few synonyms', () => {

@@ -261,6 +261,10 @@ export function extractNames(text: string, tokens: Token[] = tokenize(text)): Na
       else if (j + 2 < tokens.length && /^\p{Lu}$/u.test(tokens[j]!.text) && tokens[j + 1]!.text === '.' && tokens[j + 1]!.start === tokens[j]!.end && isNamePart(tokens[j + 2]!, j + 2)) j += 2;
       else break;
     }
+    // A model or standard number right after a name belongs to it ("IEEE 802.3", "Intel 4004");
+    // a year does not ("Python 1991" is rare, "in Paris 1924" is not).
+    const num = tokens[j + 1];
+    if (num && /^\p{N}/u.test(num.text) && !/^(1\d|20|21)\d\d$/.test(num.text) && num.start === tokens[j]!.end + 1) j++;
     const prev = tokens[i - 1];
     out.push({
       text: text.slice(tokens[i]!.start, tokens[j]!.end).replace(/['’]s$/, ''),

@@ -8,15 +8,16 @@
  *   else abstain.
  * - fine-tune with context (hybrid): the reader answers from the context and the memory recalls
  *   (when its probability reaches MEMORY_THRESHOLD). Same answer, or only one of them: that one.
- *   Different answers: the memory's when the context states it too (corroborated), else the
- *   memory's only if its calibrated probability of being right against the reader's confidence
- *   (READER_MODEL.memory, fitted by scripts/train-reader.ts) is at least 0.5: a remembered answer
- *   the context never mentions is often one that has since changed.
+ *   Different answers: the memory's when the context states it too (corroborated); else the
+ *   reader's if its confidence is at least the memory's calibrated probability of being right given
+ *   the reader's confidence (READER_MODEL.memory) and at least READER_MODEL.hybridOverride (both
+ *   fitted by scripts/train-reader.ts: the bar a reading must clear to overrule a memory), else the
+ *   memory's. A remembered answer the context never mentions is often one that has since changed.
  */
 import { predictLogistic } from './calibration.js';
-import { MEMORY_THRESHOLD, type Memory } from './memory.js';
+import { MEMORY_THRESHOLD, type Memory, type MemoryPrediction } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
-import { read, readWithCandidates, supports } from './reader.js';
+import { read, readWithCandidates, supports, type Candidate, type ReaderResult } from './reader.js';
 import { READER_MODEL } from './reader-model.js';
 import { fold } from './text.js';
 
@@ -54,14 +55,19 @@ export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
   if (p.passages.length === 0) {
     return known ? { text: known.answer, source: 'memory', confidence: known.probability } : { text: IDK, source: 'abstain', confidence: m?.probability ?? 0 };
   }
-  const { result: reader, candidates } = readWithCandidates(p);
+  const { result, candidates } = readWithCandidates(p);
+  return combine(result, candidates, known);
+}
+
+/** Hybrid's choice between the reader's result and the memory's known answer (see the file comment). */
+export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, overrideAt = READER_MODEL.hybridOverride): LocalAnswer {
   if (reader.answer && (!known || normal(known.answer) === normal(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
   if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
   // A remembered answer that the context also states for what is asked (a candidate of the
   // reader's, in a unit that matches the question's attribute) is corroborated by it: the
   // reader's different pick among the same context's spans does not outweigh that.
-  const corroborated = supports(candidates, known.answer);
-  const confidence = corroborated ? Math.max(known.probability, reader.confidence) : memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
-  if (reader.answer && !corroborated && confidence < 0.5) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  if (supports(candidates, known.answer)) return { text: known.answer, source: 'memory', confidence: Math.max(known.probability, reader.confidence) };
+  const confidence = memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
+  if (reader.answer && reader.confidence >= Math.max(confidence, overrideAt)) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
   return { text: known.answer, source: 'memory', confidence };
 }

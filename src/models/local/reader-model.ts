@@ -17,6 +17,8 @@ export interface ReaderModel {
   yesNo: Logistic;
   /** Answer when the calibrated probability reaches this, else abstain. */
   threshold: number;
+  /** In hybrid, the reader's confidence from which its answer overrules a memory answer the context does not state. */
+  hybridOverride: number;
   /** P(memory answer is right | reader disagrees, context lacks it) from its softmax probability and the reader's confidence. */
   memory: Logistic;
   /** Where the parameters come from and what they scored on questions held out from fitting. */
@@ -56,47 +58,47 @@ export const READER_MODEL: ReaderModel = {
     "ofKind"
   ],
   "weights": [
-    1.1402,
-    -3.8589,
-    1.5285,
-    5.926,
-    4.1858,
-    -3.1672,
-    -6.4478,
-    2.372,
-    4.011,
-    0.3191,
-    0.2141,
-    0.2028,
-    1.5426,
+    0.7665,
+    -2.3464,
+    2.0888,
+    3.4753,
+    4.1589,
+    -2.0847,
+    -6.8763,
+    2.5853,
+    4.1575,
+    0.4979,
+    0.3794,
+    0.3258,
+    1.2393,
     -3,
-    2.4313,
-    -1.1101,
+    2.8752,
+    -1.423,
     0,
-    0.9843,
-    -0.8243,
-    -1.3028,
-    -1.6487,
-    0.3421,
-    -0.4047,
-    -1.0523,
-    7.2544,
-    8.6239,
-    1.2042,
+    1.7841,
+    -0.5661,
+    -1.8394,
+    -1.4161,
+    0.4542,
+    -0.071,
+    -0.9105,
+    7.8642,
+    10.7111,
+    1.2658,
     0,
     2
   ],
   "bias": 0,
   "calibration": {
     "w": [
-      2.7387,
-      0.885,
-      -2.5243,
-      -1.8598,
-      1.9344,
-      -16.8684
+      3.3487,
+      -0.1613,
+      -3.1859,
+      -0.3451,
+      5.4617,
+      -7.5993
     ],
-    "b": 9.305
+    "b": 2.7544
   },
   "yesNo": {
     "w": [
@@ -104,22 +106,28 @@ export const READER_MODEL: ReaderModel = {
     ],
     "b": -2.5
   },
-  "threshold": 0.55,
+  "threshold": 0.2,
+  "hybridOverride": 0.6,
   "memory": {
     "w": [
-      -0.0621,
-      -6.4201
+      0.5423,
+      -2.7447
     ],
-    "b": 0.3826
+    "b": -0.189
   },
   "provenance": {
-    "trainedOn": "timeqa:tune, aurelia:all",
+    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune",
     "heldOut": {
       "timeqa:report questions": 207,
-      "timeqa:report accuracy": 0.029,
-      "timeqa:report abstention": 0.833,
-      "timeqa:report ece": 0.13,
-      "timeqa:report top1": 0.064
+      "timeqa:report accuracy": 0.058,
+      "timeqa:report abstention": 0.583,
+      "timeqa:report ece": 0.229,
+      "timeqa:report top1": 0.076,
+      "foldoc-qa:report questions": 65,
+      "foldoc-qa:report accuracy": 0.558,
+      "foldoc-qa:report abstention": 0.769,
+      "foldoc-qa:report ece": 0.142,
+      "foldoc-qa:report top1": 0.577
     }
   }
 };
