@@ -24,7 +24,7 @@ import { Command } from 'commander';
 import { expectedCalibrationError, fitLogistic, fitSoftmaxRanker, predictLogistic } from '../src/models/local/calibration.js';
 import { combine } from '../src/models/local/answer.js';
 import { MEMORY_THRESHOLD } from '../src/models/local/memory.js';
-import { confidenceFeatures, FEATURES, linear, rankCandidates, readCandidates, readWithCandidates, supports, unstated } from '../src/models/local/reader.js';
+import { answerKey, confidenceFeatures, FEATURES, linear, rankCandidates, readCandidates, readWithCandidates, supports, unstated } from '../src/models/local/reader.js';
 import { READER_MODEL, type ReaderModel } from '../src/models/local/reader-model.js';
 import { lenientJudgement } from '../src/scoring/index.js';
 import { type DevSet, loadDevSet } from './dev-data.js';
@@ -117,7 +117,7 @@ for (const set of train) {
     const m = set.memory.predict(q.question);
     if (!m || m.probability < MEMORY_THRESHOLD) continue;
     const { result: r, candidates } = readWithCandidates(rag, model);
-    if ((r.answer && r.answer.toLowerCase() === m.answer.toLowerCase()) || supports(candidates, m.answer)) continue;
+    if ((r.answer && answerKey(r.answer) === answerKey(m.answer)) || supports(candidates, m.answer)) continue;
     mx.push([m.probability, r.answer ? r.confidence : 0]);
     my.push(set.correct(q, m.answer) && q.category !== 'unanswerable');
   }

@@ -17,9 +17,8 @@
 import { predictLogistic } from './calibration.js';
 import { MEMORY_THRESHOLD, type Memory, type MemoryPrediction } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
-import { read, readWithCandidates, supports, type Candidate, type ReaderResult } from './reader.js';
+import { answerKey, read, readWithCandidates, supports, type Candidate, type ReaderResult } from './reader.js';
 import { READER_MODEL } from './reader-model.js';
-import { fold } from './text.js';
 
 /** The exact abstention the pipelines' system prompt asks for. */
 export const IDK = "I don't know";
@@ -38,7 +37,6 @@ export function answerWithReader(p: ParsedPrompt): LocalAnswer {
   return r.answer ? { text: r.answer, source: 'reader', confidence: r.confidence } : { text: IDK, source: 'abstain', confidence: r.confidence };
 }
 
-const normal = (s: string) => ` ${fold(s.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
 
 /**
  * The memory's calibrated probability of being right in hybrid when the reader gives another
@@ -61,7 +59,7 @@ export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
 
 /** Hybrid's choice between the reader's result and the memory's known answer (see the file comment). */
 export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, overrideAt = READER_MODEL.hybridOverride): LocalAnswer {
-  if (reader.answer && (!known || normal(known.answer) === normal(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  if (reader.answer && (!known || answerKey(known.answer) === answerKey(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
   if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
   // A remembered answer that the context also states for what is asked (a candidate of the
   // reader's, in a unit that matches the question's attribute) is corroborated by it: the

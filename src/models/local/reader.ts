@@ -126,8 +126,6 @@ export interface QuestionParts {
   stems: Map<string, Set<string>>;
   entity: string[];
   attribute: string[];
-  /** Attribute concepts that are category nouns ("which *region*"). */
-  category: Set<string>;
   /** The kind of answer asked: category nouns and the noun after which/what ("which *basin*"). */
   asked: Set<string>;
 }
@@ -241,7 +239,8 @@ export function linear(model: ReaderModel, x: readonly number[]): number {
   return z;
 }
 
-const answerKey = (s: string) => fold(s.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+/** An answer as compared: accent-folded, lower case, punctuation as spaces. */
+export const answerKey = (s: string) => fold(s.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 /** All candidate answers of the expected type with their features (also what training reads). */
 export function readCandidates(p: ParsedPrompt): { type: AnswerType; candidates: Candidate[] } {
@@ -373,7 +372,7 @@ function analyzeQuestion(question: string): QuestionParts {
   const category = new Set(content.filter((t) => !t.cap && isCategoryNoun(t.lower)).map((t) => concept(t.key)));
   const head = whHeadNoun(question);
   const asked = new Set([...category, ...(head ? [concept(stem(fold(head)))] : [])]);
-  return { stems, entity, attribute, category, asked };
+  return { stems, entity, attribute, asked };
 }
 
 const BULLET = /^\s*(?:[-*•]|\d{1,3}[.)])\s+/;
