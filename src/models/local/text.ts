@@ -89,7 +89,8 @@ const IRREGULAR: Record<string, string> = Object.fromEntries(
 
 /** The base form of an irregular verb form ("wrote" -> "write"), else the word. */
 export function baseForm(word: string): string {
-  return IRREGULAR[word] ?? word;
+  // Own keys only: "constructor" or "toString" must not reach Object.prototype (a computing glossary has both).
+  return Object.hasOwn(IRREGULAR, word) ? IRREGULAR[word]! : word;
 }
 
 /** Accents and other marks removed (NFKD): "Hervé" -> "Herve", "Köln" -> "Koln". */
