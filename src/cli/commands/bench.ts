@@ -2,10 +2,8 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
-import { formatClaimsSummary } from '../../report/claims-table.js';
-import { formatCategoryTable, formatNotes, formatRetrievalTable, formatSummaryTable } from '../../report/table.js';
+import { formatBenchView, type Written } from '../../report/bench-view.js';
 import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
-import { formatStatisticsTable } from '../../stats/table.js';
 import { createProgress } from '../../run/progress.js';
 import { InputError } from '../../util/errors.js';
 
@@ -19,6 +17,7 @@ interface BenchCliOptions {
   preflight: boolean;
   maxErrorRate?: string;
   indexAsOf?: string;
+  details?: boolean;
 }
 
 /** Pipelines whose share of failed questions is above the limit. */
@@ -78,6 +77,7 @@ export function registerBench(program: Command): void {
     .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
     .option('--index-as-of <date>', 'build the RAG index only from document versions valid on this date (a stale index)')
+    .option('--details', 'also print every detailed table: full summary, by category, retrieval, statistics, notes')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
@@ -120,9 +120,9 @@ export function registerBench(program: Command): void {
           onRunId: (id) => (runId = id),
           indexAsOf: o.indexAsOf,
         });
-        const tables = [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result), formatClaimsSummary(result)];
-        process.stdout.write(`${tables.filter(Boolean).join('\n\n')}\n`);
-        process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
+        // The files this run wrote, the result JSON first; other outputs (an HTML report) join it.
+        const written: Written[] = [{ what: 'results', path: relative(process.cwd(), path) }];
+        process.stdout.write(formatBenchView(result, { details: Boolean(o.details), written }));
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);
         for (const v of violations) process.stderr.write(`error rate: ${v}\n`);

@@ -6,12 +6,15 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CADENCES } from '../../claims/freshness/keep-fresh.js';
 import { buildRunReport } from '../../claims/report.js';
 import { readResultFile } from '../../compare/read.js';
+import { formatDetails } from '../../report/bench-view.js';
 import { formatsFor, render } from '../../report/reporters.js';
+import { InputError } from '../../util/errors.js';
 import { usageErrorToInputError } from './compare.js';
 
 interface ReportCliOptions {
   format: string;
   cadence: number[];
+  details?: boolean;
 }
 
 /** "1,3,12" -> [1, 3, 12]: re-training cadences in months. */
@@ -28,10 +31,13 @@ export function registerReport(program: Command): Command {
     .argument('<result>', 'result JSON of a bench run')
     .addOption(new Option('--format <format>', 'output format').choices(formatsFor('report')).default('table'))
     .option('--cadence <months>', 're-training cadences for keep-fresh costs, in months', parseCadences, [...DEFAULT_CADENCES])
+    .option('--details', "with --format table: append the bench's detailed tables (full summary, by category, retrieval, statistics, notes)")
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (file: string, opts: ReportCliOptions) => {
+      if (opts.details && opts.format !== 'table') throw new InputError(`--details applies to --format table only, not ${opts.format} (the result JSON itself holds every figure)`);
       const result = await readResultFile(file);
       process.stdout.write(render('report', opts.format, buildRunReport(result, file, { cadences: opts.cadence })));
+      if (opts.details) process.stdout.write(`\nDetails\n${formatDetails(result)}\n`);
     });
 }
