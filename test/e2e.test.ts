@@ -30,7 +30,8 @@ describe('ragvft bench end to end (tiny dataset)', () => {
 
   beforeAll(async () => {
     const config = writeConfig(work, writeTinyDataset());
-    const run = await runCli(['bench', '--config', config]);
+    // From the run's folder, as a user would: paths are printed relative to it.
+    const run = await runCli(['bench', '--config', config], { cwd: work });
     expect(run.stderr).not.toMatch(/Error:/);
     expect(run.code).toBe(0);
     stdout = run.stdout;
@@ -88,12 +89,19 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(ft.latencyMs.count).toBe(5);
   });
 
-  it('prints the table and the JSON path', () => {
-    expect(stdout).toMatch(/pipeline.*acc %.*F1 %.*abstain%.*halluc%/s);
-    // The default view fits 100 columns.
-    for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
-    expect(stdout).toMatch(/closed-book/);
-    expect(stdout).toMatch(/results: .*\.json/);
+  it('prints one screen: the headline table, the claims and the JSON path, within 100 columns', () => {
+    const lines = stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(lines.length).toBeLessThanOrEqual(40);
+    expect(lines[0]).toMatch(/^pipeline +acc % \[95% CI\] +abstain % +stale +p50 +cost\/1k q +R@2 %/);
+    for (const name of ['closed-book', 'rag', 'fine-tuned', 'hybrid']) expect(stdout).toMatch(new RegExp(`\\n${name} +\\d+\\.\\d \\[[\\d.]+, [\\d.]+\\] +`));
+    // The fine-tune answered the updated fact with its old value: 1 of the 1 updated question.
+    expect(stdout).toMatch(/\nfine-tuned +\S+ \[.*\] +\S+ +1\/1 /);
+    expect(stdout).toContain(`\nclaims (evidence: ragvft report results/${result.run.id}.json):\n`);
+    expect(stdout).toMatch(/\nclaims .*\n {2}(supported|contradicted|inconclusive|not measured)/);
+    expect(lines.at(-1)).toBe(`results: results/${result.run.id}.json`);
+    // The detailed tables wait for --details.
+    expect(stdout).not.toMatch(/acc % by category|Paired comparisons|Oracle router/);
   });
 
   it('a second run gives identical accuracy and freshness, reusing models and index', async () => {

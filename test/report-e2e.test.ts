@@ -60,6 +60,22 @@ describe('ragvft report on a tiny bench run', () => {
     expect(md.stdout).toMatch(/\| claim \| verdict \| evidence \|/);
   });
 
+  it('--details adds the detailed tables the bench left out of its default view', async () => {
+    const file = join(work, 'results', 'latest.json');
+    const plain = await runCli(['report', file]);
+    const out = await runCli(['report', file, '--details']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout.startsWith(plain.stdout)).toBe(true);
+    for (const heading of [/\nDetails\npipeline +acc % +F1 %/, /\nacc % by category/, /\nretrieval: /, /\nStatistics \(95%/, /\nPaired comparisons/, /\nmodels: /]) {
+      expect(out.stdout).toMatch(heading);
+      expect(plain.stdout).not.toMatch(heading);
+    }
+    expect(width(out.stdout)).toBeLessThanOrEqual(100);
+    const json = await runCli(['report', file, '--details', '--format', 'json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/--details applies to --format table only, not json/);
+  });
+
   it('--index-as-of builds a stale index of its own: RAG answers what was true then', async () => {
     const run = await runCli(['bench', '--config', config, '--index-as-of', '2030-06-30', '--out-dir', join(work, 'stale')]);
     expect(run.code, run.stderr).toBe(0);
@@ -74,6 +90,16 @@ describe('ragvft report on a tiny bench run', () => {
     expect(readdirSync(join(work, 'cache', 'bm25')).sort()).toEqual(['tiny', 'tiny@2030-06-30']);
     const report = await runCli(['report', join(work, 'stale', 'latest.json')]);
     expect(report.stdout.replace(/\s+/g, ' ')).toMatch(/RAG retrieved from an index as of 2030-06-30 \(a stale index\)/);
+  });
+
+  it('bench --html also writes the HTML report, with the run\'s dataset, and lists it with the JSON', async () => {
+    const html = join(work, 'run.html');
+    const run = await runCli(['bench', '--config', config, '--out-dir', join(work, 'with-html'), '--html', html]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/html report: .*run\.html/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/<svg/);
+    expect(page).not.toMatch(/dataset was not found/); // the bench passes its dataset on
   });
 
   it('exits 2 on an index date before every document, and on a missing result file', async () => {

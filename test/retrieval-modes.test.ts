@@ -33,7 +33,8 @@ function writeConfig(dir: string, retrieval: Record<string, unknown>, embeddingM
 
 async function bench(retrieval: Record<string, unknown>, embeddingModel?: string): Promise<{ result: RunResult; stdout: string; work: string }> {
   const work = mkdtempSync(join(tmpdir(), 'ragvft-modes-'));
-  const run = await runCli(['bench', '--config', writeConfig(work, retrieval, embeddingModel)]);
+  // --details: the retrieval table is one of the detailed tables.
+  const run = await runCli(['bench', '--details', '--config', writeConfig(work, retrieval, embeddingModel)]);
   expect(run.stderr).not.toMatch(/Error:/);
   expect(run.code).toBe(0);
   return { result: ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8'))), stdout: run.stdout, work };
@@ -88,6 +89,13 @@ describe.each(['bm25', 'hybrid'] as const)('bench with retrieval.mode %s', (mode
     expect(result.pipelines.find((p) => p.name === 'closed-book')!.summary.metrics.answerInContext).toBeUndefined();
     expect(stdout).toMatch(new RegExp(`retrieval: ${mode} +R@2 % +MRR +chunk R@2 % +answer in context@2 %\n.*\nrag +100\\.0 +1\\.000 +100\\.0 +100\\.0`));
     for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it('with --details prints every detailed table, then the default view', () => {
+    const order = [/\npipeline +acc % +F1 %/, /\nacc % by category/, /\nretrieval: /, /\nStatistics \(95%/, /\nPaired comparisons/, /\nmodels: /, /\npipeline +acc % \[95% CI\]/, /\nclaims \(evidence: /, /\nresults: /];
+    const at = order.map((re) => `\n${stdout}`.search(re));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   });
 });
 

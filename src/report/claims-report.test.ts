@@ -77,4 +77,8 @@ describe('formatClaimsSummary (end of bench)', () => {
     expect(lines.slice(1 + CLAIMS.length).join(' ')).toMatch(/^\* tested on this project's small local models/);
     expect(width(text)).toBeLessThanOrEqual(100);
   });
+
+  it('names the file the bench wrote in the command that shows the evidence', () => {
+    expect(formatClaimsSummary(result, 'results/run-1.json').split('\n')[0]).toBe('claims (evidence: ragvft report results/run-1.json):');
+  });
 });

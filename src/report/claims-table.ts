@@ -5,17 +5,9 @@
 import type { ClaimResult, ClaimVerdict } from '../claims/types.js';
 import { evaluateClaims } from '../claims/registry.js';
 import type { RunResult } from '../results/schema.js';
-import { wrap } from './terminal-table.js';
+import { clipLine, WIDTH, wrap } from './terminal-table.js';
 
 export const VERDICT_LABELS: Record<ClaimVerdict, string> = { supported: 'supported', contradicted: 'contradicted', inconclusive: 'inconclusive', 'not-measured': 'not measured' };
-
-const WIDTH = 100;
-
-/** One line (line breaks become spaces), at most `width` characters. */
-export function clipLine(s: string, width = WIDTH): string {
-  const one = s.replace(/\s*[\r\n]+\s*/g, ' ').trimEnd();
-  return one.length > width ? `${one.slice(0, width - 1)}…` : one;
-}
 
 /** `supported*`: the star refers to the scale note printed once below the lines. */
 const verdictCell = (c: ClaimResult) => `${VERDICT_LABELS[c.verdict]}${c.scale ? '*' : ''}`;
@@ -37,9 +29,12 @@ export function evidenceLines(claims: readonly ClaimResult[], indent = ''): stri
   return claims.map((c) => wrap(`${indent}${c.id}: ${c.verdict === 'not-measured' ? `not measured: ${c.missing ?? ''}${c.evidence ? `; ${c.evidence}` : ''}` : c.evidence}`, WIDTH, 4));
 }
 
-/** The short version at the end of every `bench`: one line per claim, the scale note once. */
-export function formatClaimsSummary(result: RunResult): string {
+/**
+ * The short version at the end of every `bench`: one line per claim, the scale note once, under
+ * the command that shows the evidence (for `resultPath`, the file the bench wrote).
+ */
+export function formatClaimsSummary(result: RunResult, resultPath = '<result.json>'): string {
   const claims = evaluateClaims(result);
   const scale = claims.find((c) => c.scale)?.scale ?? null;
-  return [`claims (evidence: ragvft report <result.json>):`, ...claimLines(claims, '  '), ...scaleFootnote(claims, scale)].join('\n');
+  return [clipLine(`claims (evidence: ragvft report ${resultPath}):`), ...claimLines(claims, '  '), ...scaleFootnote(claims, scale)].join('\n');
 }

@@ -2,6 +2,9 @@ import Table from 'cli-table3';
 
 const NONE = '';
 
+/** The width every view of ragvft's terminal output fits. */
+export const WIDTH = 100;
+
 /**
  * The one terminal table style: no colours (output is piped into files and CI logs), no box
  * lines, a rule under the header only and two spaces between columns, so the default views fit
@@ -24,7 +27,7 @@ export function terminalTable(head: string[]): Table.Table {
  * Word-wraps a paragraph to `width` columns; its own leading spaces are kept, continuation lines
  * are indented `indent` spaces more.
  */
-export function wrap(text: string, width = 100, indent = 2): string {
+export function wrap(text: string, width = WIDTH, indent = 2): string {
   const lead = /^ */.exec(text)![0];
   const lines: string[] = [];
   let line = lead;
@@ -38,3 +41,12 @@ export function wrap(text: string, width = 100, indent = 2): string {
   if (line.trim()) lines.push(line);
   return lines.join('\n');
 }
+
+/** One line (line breaks become spaces), at most `width` characters: cut with "…" if longer. */
+export function clipLine(s: string, width = WIDTH): string {
+  const one = s.replace(/\s*[\r\n]+\s*/g, ' ').trimEnd();
+  return one.length > width ? `${one.slice(0, width - 1)}…` : one;
+}
+
+/** Columns taken by the widest line of `text`. */
+export const widthOf = (text: string) => Math.max(0, ...text.split('\n').map((l) => l.length));

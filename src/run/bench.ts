@@ -162,7 +162,7 @@ function checkLocalRefs(refs: string[], config: Config): void {
 }
 
 /** load → index → run → score → write. Returns the result and the path written. */
-export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string }> {
+export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string; datasetPath: string }> {
   const { config, datasetPath, path: configPath } = await loadConfig(opts.configPath);
   const dataset = await loadDataset(datasetPath);
   applyIndexDates(config, dataset, opts.indexAsOf);
@@ -279,7 +279,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     const path = await writeResult(result, resolve(opts.outDir ?? config.outDir)).catch((err: unknown) => {
       throw new ResultNotWritten(journal.meta.runId, (err as Error).message);
     });
-    return { result, path };
+    return { result, path, datasetPath };
   } finally {
     journal.close();
     // The local models' worker threads (idle ones never keep the process alive, but end them).

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
-import { formatClaimsSummary } from '../../report/claims-table.js';
-import { formatCategoryTable, formatNotes, formatRetrievalTable, formatSummaryTable } from '../../report/table.js';
+import { formatBenchView, type Written } from '../../report/bench-view.js';
+import { writeHtmlReport } from './report-html.js';
 import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
-import { formatStatisticsTable } from '../../stats/table.js';
 import { createProgress } from '../../run/progress.js';
 import { InputError } from '../../util/errors.js';
 
@@ -19,6 +18,8 @@ interface BenchCliOptions {
   preflight: boolean;
   maxErrorRate?: string;
   indexAsOf?: string;
+  details?: boolean;
+  html?: string;
 }
 
 /** Pipelines whose share of failed questions is above the limit. */
@@ -78,6 +79,8 @@ export function registerBench(program: Command): void {
     .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
     .option('--index-as-of <date>', 'build the RAG index only from document versions valid on this date (a stale index)')
+    .option('--details', 'also print every detailed table: full summary, by category, retrieval, statistics, notes')
+    .option('--html <file>', 'also write the self-contained HTML report of the run (as `report --html`)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
@@ -108,7 +111,7 @@ export function registerBench(program: Command): void {
         if (process.ppid !== parent && !controller.signal.aborted) onSignal('SIGTERM');
       }, ORPHAN_CHECK_MS).unref();
       try {
-        const { result, path } = await runBench({
+        const { result, path, datasetPath } = await runBench({
           configPath: o.config,
           outDir: o.outDir,
           resume: o.resume,
@@ -120,9 +123,10 @@ export function registerBench(program: Command): void {
           onRunId: (id) => (runId = id),
           indexAsOf: o.indexAsOf,
         });
-        const tables = [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result), formatClaimsSummary(result)];
-        process.stdout.write(`${tables.filter(Boolean).join('\n\n')}\n`);
-        process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
+        // The files this run wrote, the result JSON first; other outputs (an HTML report) join it.
+        const written: Written[] = [{ what: 'results', path: relative(process.cwd(), path) }];
+        if (o.html !== undefined) written.push({ what: 'html report', path: relative(process.cwd(), (await writeHtmlReport({ result: path, html: o.html, dataset: datasetPath })).path) });
+        process.stdout.write(formatBenchView(result, { details: Boolean(o.details), written }));
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;
         const violations = errorRateViolations(result, limit);
         for (const v of violations) process.stderr.write(`error rate: ${v}\n`);

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CADENCES } from '../../claims/freshness/keep-fresh.js';
 import { buildRunReport } from '../../claims/report.js';
 import { readResultFile } from '../../compare/read.js';
+import { formatDetails } from '../../report/bench-view.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
 import { usageErrorToInputError } from './compare.js';
@@ -18,6 +19,7 @@ interface ReportCliOptions {
   baseline?: string;
   dataset?: string;
   force?: boolean;
+  details?: boolean;
 }
 
 /** "1,3,12" -> [1, 3, 12]: re-training cadences in months. */
@@ -38,9 +40,11 @@ export function registerReport(program: Command): Command {
     .option('--baseline <file>', 'with --html: a result JSON to compare the run with (it is A, the run is B)')
     .option('--dataset <dir>', "with --html: the run's dataset (question text, gold and stale answers); default: the one its config names, if found")
     .option('--force', 'with --baseline: compare runs of different datasets or question sets on their common questions only')
+    .option('--details', "with --format table: append the bench's detailed tables (full summary, by category, retrieval, statistics, notes)")
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (file: string, opts: ReportCliOptions) => {
+      if (opts.details && opts.format !== 'table') throw new InputError(`--details applies to --format table only, not ${opts.format} (the result JSON itself holds every figure)`);
       if (opts.html === undefined && (opts.baseline !== undefined || opts.dataset !== undefined)) throw new InputError('--baseline and --dataset apply to the HTML report: add --html <file>');
       if (opts.html !== undefined) {
         const written = await writeHtmlReport({ result: file, html: opts.html, baseline: opts.baseline, dataset: opts.dataset, force: opts.force });
@@ -50,5 +54,6 @@ export function registerReport(program: Command): Command {
       }
       const result = await readResultFile(file);
       process.stdout.write(render('report', opts.format, buildRunReport(result, file, { cadences: opts.cadence })));
+      if (opts.details) process.stdout.write(`\nDetails\n${formatDetails(result)}\n`);
     });
 }
