@@ -38,7 +38,7 @@ describe('ragvft bench end to end (tiny dataset)', () => {
   });
 
   it('writes a valid result with one record per question and pipeline', () => {
-    expect(result.schemaVersion).toBe('2.0');
+    expect(result.schemaVersion).toBe('2.1');
     expect(result.run.scoring).toEqual({ primary: 'lenient', judge: null });
     expect(result.pipelines.map((p) => p.name)).toEqual(['closed-book', 'rag', 'fine-tuned', 'hybrid']);
     expect(result.records).toHaveLength(4 * 5);

@@ -5,7 +5,8 @@
  */
 import type { ResultRecord } from '../results/schema.js';
 import { mean, pairedBootstrapDiffCI } from '../stats/bootstrap.js';
-import type { ClaimContext, ClaimVerdict } from './types.js';
+import { headlineDiff } from './outcome.js';
+import type { ClaimContext, ClaimOutcome, ClaimVerdict } from './types.js';
 
 export interface PairedEffect {
   questions: number;
@@ -50,7 +51,35 @@ export function verdictOf(effect: { lo: number; hi: number }, claimedSign: 1 | -
 const f3 = (x: number) => x.toFixed(3);
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 
-/** "0.765 vs 0.035 (diff +0.730 [0.640, 0.820], 85 questions)": b first, as claims read "b beats a". */
+/** "diff +0.730, 95% CI [0.640, 0.820]". */
+export function describeDiff(e: { diff: number; lo: number; hi: number }, level: number): string {
+  return `diff ${signed(e.diff)}, ${Math.round(level * 100)}% CI [${f3(e.lo)}, ${f3(e.hi)}]`;
+}
+
+/** "0.765 vs 0.035 (diff +0.730, 95% CI [0.640, 0.820], 85 questions)": b first, as claims read "b beats a". */
 export function describeEffect(e: PairedEffect, level: number): string {
-  return `${f3(e.b)} vs ${f3(e.a)} (diff ${signed(e.diff)}, ${Math.round(level * 100)}% CI [${f3(e.lo)}, ${f3(e.hi)}], ${e.questions} questions)`;
+  return `${f3(e.b)} vs ${f3(e.a)} (${describeDiff(e, level)}, ${e.questions} questions)`;
+}
+
+/**
+ * The outcome of a claim decided by one paired rate difference b − a: "stale on updated:
+ * fine-tuned vs rag 0.765 vs 0.035 (…)", headline "stale fine-tuned − rag +0.73 [0.62, 0.82]".
+ * `names` labels b and a in the evidence; `headline` is [what, b, a] in a few words.
+ */
+export function pairedOutcome(
+  ctx: ClaimContext,
+  e: PairedEffect,
+  o: { measure: string; names: [string, string]; headline: [string, string, string]; claimedSign: 1 | -1 },
+): ClaimOutcome {
+  const [b, a] = o.names;
+  return {
+    verdict: verdictOf(e, o.claimedSign),
+    headline: headlineDiff(...o.headline, e),
+    evidence: `${o.measure}: ${b} vs ${a} ${describeEffect(e, ctx.bootstrap.level)}`,
+    figures: [
+      { label: `${o.measure} ${b}`, value: e.b, unit: 'rate' },
+      { label: `${o.measure} ${a}`, value: e.a, unit: 'rate' },
+      { label: 'difference', value: e.diff, lo: e.lo, hi: e.hi, unit: 'rate' },
+    ],
+  };
 }

@@ -4,17 +4,41 @@
  */
 import type { RunResult } from '../results/schema.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../stats/bootstrap.js';
+import { finetuneSpecializes } from './catalogue/finetune-specializes.js';
+import { hybridCombines } from './catalogue/hybrid-combines.js';
+import { paraphraseHelpsFinetuning } from './catalogue/paraphrase-helps-finetuning.js';
+import { ragAddsLatency } from './catalogue/rag-adds-latency.js';
+import { ragCostsMore } from './catalogue/rag-costs-more.js';
 import { ragFreshAfterCutoff } from './catalogue/rag-fresh-after-cutoff.js';
+import { ragNeedsRetrieval } from './catalogue/rag-needs-retrieval.js';
+import { ragNewKnowledge } from './catalogue/rag-new-knowledge.js';
+import { retrievalCurbsHallucination } from './catalogue/retrieval-curbs-hallucination.js';
 import { pipelineRoles } from './roles.js';
 import type { ClaimContext, ClaimDef, ClaimResult } from './types.js';
 
-export const CLAIMS: readonly ClaimDef[] = [ragFreshAfterCutoff];
+export const CLAIMS: readonly ClaimDef[] = [
+  ragFreshAfterCutoff,
+  ragNewKnowledge,
+  finetuneSpecializes,
+  ragNeedsRetrieval,
+  ragAddsLatency,
+  ragCostsMore,
+  hybridCombines,
+  retrievalCurbsHallucination,
+  paraphraseHelpsFinetuning,
+];
 
-/** Where a verdict rests on local surrogate models, it is about them: reports say so. */
-function scaleNote(ctx: ClaimContext): string | null {
-  const local = ctx.roles.pipelines.filter((p) => p.local).map((p) => p.name);
-  if (local.length === 0) return null;
-  return `tested on this project's small local models (${local.join(', ')}), not on LLMs: it shows the harness's measurement, not how an LLM would fare`;
+/**
+ * What a verdict is about: on local surrogate models it is about them, not about LLMs, and with
+ * `--index-as-of` RAG retrieved from a stale index. Reports print it once.
+ */
+export function scaleNote(ctx: Pick<ClaimContext, 'result' | 'roles'>): string | null {
+  const notes: string[] = [];
+  const local = ctx.roles.current.filter((p) => p.local).map((p) => p.name);
+  if (local.length > 0) notes.push(`tested on this project's small local models (${local.join(', ')}), not on LLMs: it shows the harness's measurement, not how an LLM would fare`);
+  const asOf = ctx.result.run.indexAsOf;
+  if (asOf) notes.push(`RAG retrieved from an index as of ${asOf} (a stale index), not from the whole corpus`);
+  return notes.length ? notes.join('; ') : null;
 }
 
 export function evaluateClaims(result: RunResult, claims: readonly ClaimDef[] = CLAIMS): ClaimResult[] {

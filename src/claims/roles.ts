@@ -15,11 +15,15 @@ export interface RolePipeline {
   local: boolean;
   /** For fine-tunes: the training data variant (`paraphrase`, `plain`, a JSONL path), when known. */
   finetuneData: string | null;
+  /** The date the pipeline's RAG index is a snapshot of (null: the whole corpus). */
+  indexAsOf: string | null;
 }
 
 export interface PipelineRoles {
   pipelines: RolePipeline[];
-  /** The first pipeline of a role, in run order (null when the run has none). */
+  /** The pipelines on the run's own index: all but an `indexSnapshots` sweep's `<pipeline>@<date>`. */
+  current: RolePipeline[];
+  /** The first current pipeline of a role, in run order; null when the run has none. */
   first(role: Role): RolePipeline | null;
   all(role: Role): RolePipeline[];
 }
@@ -30,6 +34,7 @@ interface StoredConfig {
 }
 
 export function pipelineRoles(result: Pick<RunResult, 'run' | 'pipelines'>): PipelineRoles {
+  const runIndex = result.run.indexAsOf;
   const config = result.run.config as StoredConfig;
   const finetunes = Object.entries(config.finetune ?? {});
   const finetuneOf = (model: string) => {
@@ -43,11 +48,13 @@ export function pipelineRoles(result: Pick<RunResult, 'run' | 'pipelines'>): Pip
   const pipelines = result.pipelines.map((p): RolePipeline => {
     const ft = finetuneOf(p.model);
     const role: Role = ft ? (p.retrieval ? 'hybrid' : 'fine-tuned') : p.retrieval ? 'rag' : 'closed-book';
-    return { name: p.name, model: p.model, role, local: p.model.startsWith('local:'), finetuneData: ft?.data ?? null };
+    return { name: p.name, model: p.model, role, local: p.model.startsWith('local:'), finetuneData: ft?.data ?? null, indexAsOf: p.indexAsOf };
   });
+  const current = pipelines.filter((p) => p.indexAsOf === null || p.indexAsOf === runIndex);
   return {
     pipelines,
-    first: (role) => pipelines.find((p) => p.role === role) ?? null,
+    current,
+    first: (role) => current.find((p) => p.role === role) ?? null,
     all: (role) => pipelines.filter((p) => p.role === role),
   };
 }

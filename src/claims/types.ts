@@ -25,6 +25,8 @@ export interface ClaimFigure {
 
 export interface ClaimOutcome {
   verdict: ClaimVerdict;
+  /** The deciding figure in a few words, for one-line views ("stale fine-tuned − rag +0.73 [0.64, 0.82]"); for `not-measured`, what is lacking. */
+  headline: string;
   /** One sentence naming the figures that decided it (e.g. "stale 0.76 vs 0.04, diff +0.72 [0.62, 0.81]"). */
   evidence: string;
   figures: ClaimFigure[];

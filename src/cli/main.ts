@@ -11,6 +11,7 @@ import { registerGate } from './commands/gate.js';
 import { registerFinetune } from './commands/finetune.js';
 import { registerValidate } from './commands/validate.js';
 import { registerJudgeCheck } from './commands/judge-check.js';
+import { registerReport } from './commands/report.js';
 
 /** Builds the CLI; exit codes: 0 ok, 1 failure/regression, 2 bad input. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerCompare(program);
   registerJudgeCheck(program);
+  registerReport(program);
   registerGate(program, { loadGateConfig });
   return program;
 }

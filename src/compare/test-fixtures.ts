@@ -11,6 +11,8 @@ import { deriveSeed, mulberry32 } from '../stats/rng.js';
 export interface FixtureQuestion {
   id: string;
   category: Category;
+  /** The day the question is asked (stored as the record's `asOf`); default none. */
+  asOf?: string;
 }
 
 /** What one pipeline did on one question; everything but `correct` has a sensible default. */
@@ -25,6 +27,13 @@ export interface Outcome {
   latencyMs?: number;
   costUsd?: number | null;
   cached?: boolean;
+  /** Retrieval stages; default none (no retrieval). */
+  stages?: { embed: number; search: number };
+  tokens?: { input: number; output: number } | null;
+  cpuMs?: number | null;
+  /** Share of gold documents retrieved; default: no retrieval scores. */
+  recall?: number;
+  answerInContext?: boolean | null;
 }
 
 export type AnswerFn = (q: FixtureQuestion, index: number) => Outcome;
@@ -57,6 +66,14 @@ export interface MakeRunOptions {
   models?: Record<string, string>;
   /** Stored as `run.config` (claims read pipeline roles from it). */
   config?: Record<string, unknown>;
+  /** One-off fine-tuning USD per pipeline (default 0) and local training seconds (default 0). */
+  fineTuning?: Record<string, { usd: number | null; seconds?: number }>;
+  /** Default '2024-01-01'; null: a dataset without a timeline. */
+  trainingCutoff?: string | null;
+  /** Pipeline name -> the date its index is a snapshot of. */
+  indexAsOf?: Record<string, string>;
+  /** Overrides of `run` fields (corpusTimeline, finetunes, indexAsOf, embeddingModel, ...). */
+  run?: Partial<RunResult['run']>;
 }
 
 export function makeRun(opts: MakeRunOptions): RunResult {
@@ -70,7 +87,11 @@ export function makeRun(opts: MakeRunOptions): RunResult {
     name,
     model: model(name),
     retrieval: retrievalOf(name),
-    summary: summarize(records.filter((r) => r.pipeline === name), { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 100_000 } }),
+    indexAsOf: opts.indexAsOf?.[name] ?? null,
+    summary: summarize(records.filter((r) => r.pipeline === name), {
+      k: null,
+      cost: { fineTuningUsd: opts.fineTuning?.[name] ? opts.fineTuning[name].usd : 0, fineTuningSeconds: opts.fineTuning?.[name]?.seconds ?? 0, queryVolume: 100_000 },
+    }),
   }));
   const run: RunResult = {
     schemaVersion: opts.schemaVersion ?? RESULT_SCHEMA_VERSION,
@@ -82,9 +103,12 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       gitCommit: null,
       configHash: 'cfg',
       datasetHash: opts.datasetHash ?? 'dataset-hash-1',
-      dataset: { name: 'fixture', trainingCutoff: '2024-01-01', questions: opts.questions.length, documents: 10 },
+      dataset: { name: 'fixture', trainingCutoff: opts.trainingCutoff === undefined ? '2024-01-01' : opts.trainingCutoff, questions: opts.questions.length, documents: 10 },
       models: Object.fromEntries(names.map((n) => [n, model(n)])),
       embeddingModel: 'local:ppmi-svd',
+      indexAsOf: null,
+      corpusTimeline: null,
+      finetunes: {},
       embeddingCost: null,
       scoring: { primary: 'lenient', judge: null },
       resumed: false,
@@ -93,6 +117,7 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       cpu: { model: 'test', cores: 1 },
       config: opts.config ?? {},
       warnings: [],
+      ...opts.run,
     },
     pipelines,
     records,
@@ -114,6 +139,7 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
   return {
     questionId: q.id,
     category: q.category,
+    asOf: q.asOf ?? null,
     pipeline,
     answer: o.answer !== undefined ? o.answer : defaultAnswer,
     abstained,
@@ -123,15 +149,21 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     freshness,
     finishReason: failed ? null : 'stop',
     responseModelId: null,
-    latencyMs: { total: o.latencyMs ?? 100, embed: null, search: null, generate: o.latencyMs ?? 100, firstToken: null },
-    tokens: { input: 50, output: 5 },
+    latencyMs: {
+      total: (o.latencyMs ?? 100) + (o.stages ? o.stages.embed + o.stages.search : 0),
+      embed: o.stages?.embed ?? null,
+      search: o.stages?.search ?? null,
+      generate: o.latencyMs ?? 100,
+      firstToken: null,
+    },
+    tokens: o.tokens === undefined ? { input: 50, output: 5 } : o.tokens,
     costUsd: o.costUsd === undefined ? 0.0001 : o.costUsd,
-    cpuMs: null,
+    cpuMs: o.cpuMs ?? null,
     cached: o.cached ?? false,
     embedCached: null,
-    retrievedDocIds: null,
-    retrieval: null,
-    answerInContext: null,
+    retrievedDocIds: o.recall === undefined ? null : [o.recall > 0 ? 'gold-doc' : 'other-doc'],
+    retrieval: o.recall === undefined ? null : { recall: o.recall, reciprocalRank: o.recall, chunkRecall: null },
+    answerInContext: o.answerInContext ?? null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoDate } from '../dataset/schema.js';
 import { GateConfigSchema } from '../gate/config.js';
 import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
 import { JudgeConfigSchema } from '../scoring/judge/schema.js';
@@ -136,6 +137,13 @@ export const ConfigSchema = z.strictObject({
        * kept best-ranked first while they fit, so RAG prompts fit the model's window. No limit by default.
        */
       maxContextTokens: z.number().int().positive().optional(),
+      /**
+       * Build the index only from document versions valid on this date (`bench --index-as-of`):
+       * a RAG system whose index was last refreshed then, to measure how a stale index decays.
+       */
+      indexAsOf: IsoDate.optional(),
+      /** Also run every retrieval pipeline on an index as of each date (`<pipeline>@<date>`). */
+      indexSnapshots: z.array(IsoDate).default([]),
     })
     .prefault({}),
   prompts: z

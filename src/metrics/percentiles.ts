@@ -1,7 +1,7 @@
 import type { Percentiles } from '../results/schema.js';
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
-function nearestRank(sorted: Float64Array, p: number): number {
+export function nearestRank(sorted: Float64Array, p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }

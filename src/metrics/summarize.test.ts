@@ -25,6 +25,7 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     cached: false,
     embedCached: null,
     retrievedDocIds: null,
+    asOf: null,
     retrieval: null,
     answerInContext: null,
     error: null,

@@ -56,6 +56,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
   return {
     questionId: q.id,
     category: q.category,
+    asOf: q.asOf ?? null,
     pipeline,
     answer: failed ? null : a.text,
     abstained,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildRunReport } from '../claims/report.js';
 import { compareRuns } from '../compare/compare.js';
 import { formatComparison } from '../compare/format.js';
 import { makeQuestions, makeRun, simulated, withChanges } from '../compare/test-fixtures.js';
@@ -17,6 +18,7 @@ const b = makeRun({ id: 'b', questions, pipelines: { ...pipelines, rag: withChan
 const docs: ReportDocuments = {
   comparison: compareRuns(a, b, { labels: { a: 'a.json', b: 'b.json' } }),
   gate: evaluateGate(a, b, GateConfigSchema.parse({}), { labels: { a: 'a.json', b: 'b.json' } }),
+  report: buildRunReport(b, 'b.json'),
 };
 
 function thrown(fn: () => unknown): Error {
@@ -56,7 +58,7 @@ describe('reporter registry', () => {
         pairs++;
       }
     }
-    expect(pairs).toBe(7);
+    expect(pairs).toBe(10);
   });
 
   it('maps to the existing renderers byte for byte', () => {

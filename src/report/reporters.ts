@@ -9,21 +9,25 @@
  * To add a document kind (e.g. `run` for a result file): add it to ReportDocuments and give the
  * formats that support it a `render.<kind>` entry. To add a format (e.g. `html`): add a Reporter.
  */
+import type { RunReport } from '../claims/report.js';
 import type { Comparison } from '../compare/compare.js';
 import { formatComparisonJson, formatComparisonMarkdown, formatComparisonTable } from '../compare/format.js';
 import type { GateReport } from '../gate/evaluate.js';
 import { formatGateJson, formatGateMarkdown, formatGateTable, toJUnitXml } from '../gate/report.js';
 import { InputError } from '../util/errors.js';
+import { formatRunReportJson, formatRunReportMarkdown, formatRunReportTable } from './claims-report.js';
 
 /** The documents reporters render, by kind. */
 export interface ReportDocuments {
   comparison: Comparison;
   gate: GateReport;
+  /** `ragvft report`: one run's claims, freshness over time and keep-fresh costs. */
+  report: RunReport;
 }
 
 export type DocumentKind = keyof ReportDocuments;
 
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['comparison', 'gate'];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['comparison', 'gate', 'report'];
 
 /** Options every renderer receives; each reads only what applies to it. */
 export interface RenderOptions {
@@ -50,6 +54,7 @@ export const REPORTERS: readonly Reporter[] = [
     render: {
       comparison: (c, opts) => formatComparisonTable(c, opts),
       gate: (r) => formatGateTable(r),
+      report: (r) => formatRunReportTable(r),
     },
   },
   {
@@ -58,6 +63,7 @@ export const REPORTERS: readonly Reporter[] = [
     render: {
       comparison: (c, opts) => formatComparisonMarkdown(c, opts),
       gate: (r) => formatGateMarkdown(r),
+      report: (r) => formatRunReportMarkdown(r),
     },
   },
   {
@@ -66,6 +72,7 @@ export const REPORTERS: readonly Reporter[] = [
     render: {
       comparison: (c) => formatComparisonJson(c),
       gate: (r) => formatGateJson(r),
+      report: (r) => formatRunReportJson(r),
     },
   },
   {

@@ -14,11 +14,18 @@ describe('result JSON Schema', () => {
   });
 });
 
-describe('result schema 2.0 stays readable', () => {
+describe('result schema 2.0 stays readable under 2.1', () => {
   it('the committed baseline (written before answerInContext and chunkRecall) parses, with those fields null', () => {
     const raw = JSON.parse(readFileSync('results/baseline/aurelia-offline.json', 'utf8')) as { records: Record<string, unknown>[] };
     expect(raw.records.some((r) => 'answerInContext' in r)).toBe(false);
     const parsed = ResultSchema.parse(raw);
     expect(parsed.records.every((r) => r.answerInContext === null && (r.retrieval === null || r.retrieval.chunkRecall === null))).toBe(true);
+  });
+
+  it('the JSON Schema accepts a 2.0 file: fields added in 2.1 are optional there', () => {
+    const s = resultJsonSchema() as { $defs?: unknown; properties: { records: { items: { required: string[] } } } };
+    const required = s.properties.records.items.required;
+    expect(required).toContain('questionId');
+    for (const added of ['embedCached', 'answerInContext', 'asOf']) expect(required).not.toContain(added);
   });
 });

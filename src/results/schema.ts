@@ -6,7 +6,7 @@ import { RunStatisticsSchema } from '../stats/schema.js';
  * Version of the result JSON. Bump the major number on an incompatible change; `compare` and
  * `gate` refuse results whose major version differs from theirs.
  */
-export const RESULT_SCHEMA_VERSION = '2.0';
+export const RESULT_SCHEMA_VERSION = '2.1';
 
 const Rate = z.number().min(0).max(1);
 const Ms = z.number().nonnegative();
@@ -60,6 +60,8 @@ export type Scores = z.infer<typeof ScoresSchema>;
 export const RecordSchema = z.strictObject({
   questionId: z.string(),
   category: CategorySchema,
+  /** The question's `asOf` date (YYYY-MM-DD); null when it has none (freshness over time leaves it out). */
+  asOf: z.string().nullable().default(null),
   pipeline: z.string(),
   answer: z.string().nullable(),
   abstained: z.boolean(),
@@ -169,9 +171,30 @@ export const PipelineResultSchema = z.strictObject({
   name: z.string(),
   model: z.string(),
   retrieval: z.boolean(),
+  /** The RAG index holds only document versions valid on this date (a stale-index snapshot); null: the whole corpus. */
+  indexAsOf: z.string().nullable().default(null),
   summary: SummarySchema,
 });
 export type PipelineResult = z.infer<typeof PipelineResultSchema>;
+
+/** Size of a set of document versions: what re-embedding or re-training on them involves. */
+const CorpusSliceSchema = z.strictObject({
+  documents: z.number().int().nonnegative(),
+  /** Estimated tokens (words × 4/3). */
+  tokens: z.number().int().nonnegative(),
+  /** Chunks as the run's retrieval settings cut them. */
+  chunks: z.number().int().nonnegative(),
+});
+
+/**
+ * The corpus timeline behind keep-fresh costs: what a fine-tune was trained on (versions valid at
+ * the training cutoff) and every later version, grouped by its `validFrom`.
+ */
+export const CorpusTimelineSchema = z.strictObject({
+  atCutoff: CorpusSliceSchema,
+  changes: z.array(z.strictObject({ date: z.string(), ...CorpusSliceSchema.shape })),
+});
+export type CorpusTimeline = z.infer<typeof CorpusTimelineSchema>;
 
 export const RunInfoSchema = z.strictObject({
   id: z.string(),
@@ -186,6 +209,14 @@ export const RunInfoSchema = z.strictObject({
   /** Pipeline name -> `<provider>:<model>`. */
   models: z.record(z.string(), z.string()),
   embeddingModel: z.string(),
+  /** `--index-as-of`: the RAG index held only document versions valid on this date; null: the whole corpus. */
+  indexAsOf: z.string().nullable().default(null),
+  /** Null for a dataset without a training cutoff. */
+  corpusTimeline: CorpusTimelineSchema.nullable().default(null),
+  /** Fine-tuned models of the run (model ref -> training tokens per epoch and epochs), for re-training costs. */
+  finetunes: z
+    .record(z.string(), z.strictObject({ trainingTokens: z.number().int().nonnegative().nullable(), epochs: z.number().int().positive().nullable() }))
+    .default({}),
   /** API embeddings only (index build + queries of this run); null for local embedding models. */
   embeddingCost: z.strictObject({ tokens: z.number().int().nonnegative(), usd: z.number().nonnegative().nullable() }).nullable(),
   /** How answers were scored: the primary scorer behind `correct`, and the judge, when configured. */

@@ -40,7 +40,7 @@ function config(over: Partial<RetrieverConfig['embedding']> = {}, retrieval: Par
     cacheDir: join(root, 'cache'),
     generation: { maxRetries: 0 },
     embedding: { model: 'local:ppmi-svd', dim: 32, allowRemoteModels: false, quantized: false, batchSize: 16, ...over },
-    retrieval: { ...defaults, mode: 'dense', chunkSize: 60, chunkOverlap: 10, k: 1, M: 8, efConstruction: 50, temporalFilter: false, ...retrieval },
+    retrieval: { ...defaults, mode: 'dense', chunkSize: 60, chunkOverlap: 10, k: 1, M: 8, efConstruction: 50, temporalFilter: false, indexSnapshots: [], ...retrieval },
   };
 }
 

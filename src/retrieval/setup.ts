@@ -14,7 +14,8 @@ import type { Embedder } from './embedding/types.js';
 import { openOrBuildIndex } from './hnsw-index.js';
 import { RETRIEVAL_MODES, type RetrievalSource } from './modes.js';
 import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js';
-import { createRetriever } from './retriever.js';
+import { createRetriever, type Retriever } from './retriever.js';
+import { corpusAsOf } from './snapshot.js';
 
 /** The part of the config the embedder reads. */
 export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
@@ -106,32 +107,35 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
 interface SourceContext {
   config: RetrieverConfig;
   corpus: Corpus;
+  /** The index's date (`retrieval.indexAsOf` or a snapshot), null for the current corpus. */
+  asOf: string | null;
+  /** The document versions indexed: the corpus as of `asOf`. */
+  documents: Corpus['documents'];
   chunks: Chunk[];
   chunking: ChunkingOptions;
   progress: RetrievalProgress;
-  models: EmbeddingModels;
-}
-
-interface BuiltSource {
-  ranker: Ranker;
-  /** The dense source's embedder, for the run's record of it. */
-  embedding?: Omit<EmbedderSetup, 'embedder'> & { id: string };
+  /** The run's embedder, created on first use and shared by the index and every snapshot. */
+  embedder(): Promise<EmbedderSetup>;
 }
 
 /** How each kind of ranked list (modes.ts) is built. */
-const SOURCES: Record<RetrievalSource, (ctx: SourceContext) => Promise<BuiltSource>> = {
+const SOURCES: Record<RetrievalSource, (ctx: SourceContext) => Promise<Ranker>> = {
   dense: buildDenseSource,
   bm25: buildBm25Source,
 };
 
+const asOfNote = (asOf: string | null) => (asOf === null ? '' : ` as of ${asOf}`);
+/** A snapshot has a cache folder of its own, so the current index and the snapshots do not evict each other. */
+const asOfSuffix = (asOf: string | null) => (asOf === null ? '' : `@${asOf}`);
+
 /** Embedder and persistent HNSW index over the chunked corpus. */
-async function buildDenseSource({ config, corpus, chunks, chunking, progress, models }: SourceContext): Promise<BuiltSource> {
-  const setup = await createEmbedder(config, corpus, progress, models);
+async function buildDenseSource({ config, corpus, asOf, documents, chunks, chunking, progress, embedder }: SourceContext): Promise<Ranker> {
+  const setup = await embedder();
   const r = config.retrieval;
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
   // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place.
-  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}`);
-  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(corpus.documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
+  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}${asOfSuffix(asOf)}`);
+  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
   let task: RetrievalTask | null = null;
   let ticked = 0;
   const { index, reused, reason } = await openOrBuildIndex({
@@ -149,39 +153,51 @@ async function buildDenseSource({ config, corpus, chunks, chunking, progress, mo
     },
   });
   (task as RetrievalTask | null)?.done();
-  progress.log(reused ? `reusing HNSW index (${index.size} chunks) in ${dir}` : `built HNSW index of ${index.size} chunks (${reason ?? 'new'})`);
-  const { embedder, ...rest } = setup;
-  return { ranker: denseRanker(index, embedder, r.efSearch), embedding: { ...rest, id: embedder.id } };
+  const what = asOfNote(asOf);
+  progress.log(reused ? `reusing HNSW index${what} (${index.size} chunks) in ${dir}` : `built HNSW index${what} of ${index.size} chunks (${reason ?? 'new'})`);
+  return denseRanker(index, setup.embedder, r.efSearch);
 }
 
 /** Persistent BM25 index over the same chunks: no embedding model involved. */
-async function buildBm25Source({ config, corpus, chunks, progress }: SourceContext): Promise<BuiltSource> {
-  const dir = resolve(config.cacheDir, 'bm25', corpus.manifest.name);
+async function buildBm25Source({ config, corpus, asOf, chunks, progress }: SourceContext): Promise<Ranker> {
+  const dir = resolve(config.cacheDir, 'bm25', `${corpus.manifest.name}${asOfSuffix(asOf)}`);
   const { index, reused, reason } = await openOrBuildBm25Index(dir, chunks);
-  progress.log(reused ? `reusing BM25 index (${index.size} chunks) in ${dir}` : `built BM25 index of ${index.size} chunks (${reason ?? 'new'})`);
-  return { ranker: bm25Ranker(index, config.retrieval.bm25) };
+  const what = asOfNote(asOf);
+  progress.log(reused ? `reusing BM25 index${what} (${index.size} chunks) in ${dir}` : `built BM25 index${what} of ${index.size} chunks (${reason ?? 'new'})`);
+  return bm25Ranker(index, config.retrieval.bm25);
+}
+
+/** The retriever of `retrieval.mode` over the corpus as of `asOf`: each source the mode lists (modes.ts), fused when several. */
+async function openRetriever(base: Omit<SourceContext, 'asOf' | 'documents' | 'chunks'>, asOf: string | null): Promise<Retriever> {
+  const r = base.config.retrieval;
+  const documents = asOf === null ? base.corpus.documents : corpusAsOf(base.corpus.documents, asOf);
+  const ctx: SourceContext = { ...base, asOf, documents, chunks: chunkDocuments(documents, base.chunking) };
+  const sources = RETRIEVAL_MODES[r.mode].sources;
+  const rankers: Ranker[] = [];
+  for (const source of sources) rankers.push(await SOURCES[source](ctx));
+  const ranker = rankers.length === 1 ? rankers[0]! : fusedRanker(sources.map((s, i) => ({ ranker: rankers[i]!, weight: r.fusion.weights[s] })), r.fusion);
+  return createRetriever({ ranker, k: r.k, temporalFilter: r.temporalFilter });
 }
 
 /**
- * The retriever of `retrieval.mode`: each source the mode lists (modes.ts) is built, and several
- * are fused. Sources the mode does not list are not built (bm25 builds no embedding model).
+ * The retriever of the run, over the corpus as of `retrieval.indexAsOf` when set, and one per
+ * `retrieval.indexSnapshots` date. Sources the mode does not list are not built (bm25 builds no
+ * embedding model). The embedding model is the same for all (a local one is trained on the whole
+ * corpus), so a snapshot differs from the current index only by what it holds.
  */
 export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
   const r = config.retrieval;
-  const chunking = { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap };
-  const ctx: SourceContext = { config, corpus, chunks: chunkDocuments(corpus.documents, chunking), chunking, progress, models };
-  const sources = RETRIEVAL_MODES[r.mode].sources;
-  const built = new Map<RetrievalSource, BuiltSource>();
-  for (const source of sources) built.set(source, await SOURCES[source](ctx));
-  const ranker =
-    sources.length === 1
-      ? built.get(sources[0]!)!.ranker
-      : fusedRanker(sources.map((s) => ({ ranker: built.get(s)!.ranker, weight: r.fusion.weights[s] })), r.fusion);
-  const embedding = built.get('dense')?.embedding;
+  let setup = null as Promise<EmbedderSetup> | null; // set by the first source that embeds
+  const base = { config, corpus, chunking: { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap }, progress, embedder: () => (setup ??= createEmbedder(config, corpus, progress, models)) };
+  const retriever = await openRetriever(base, r.indexAsOf ?? null);
+  const snapshots = new Map<string, Retriever>();
+  for (const date of r.indexSnapshots) snapshots.set(date, await openRetriever(base, date));
+  const embedding = setup ? await setup : null;
   return {
-    retriever: createRetriever({ ranker, k: r.k, temporalFilter: r.temporalFilter }),
+    retriever,
+    snapshots,
     /** `<model>@<hash12>` for transformers.js models (the weights used), the API model ref otherwise; null when no embedding is used. */
-    embeddingModel: embedding?.id ?? null,
+    embeddingModel: embedding?.embedder.id ?? null,
     embeddingModelHash: embedding?.modelHash ?? null,
     apiTokens: embedding?.apiTokens ?? null,
   };

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { type Config, DEFAULT_EMBEDDING_MODEL } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
-import type { Dataset } from '../dataset/schema.js';
+import { type Dataset, IsoDate } from '../dataset/schema.js';
 import { summarize } from '../metrics/summarize.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
@@ -21,7 +21,8 @@ import { writeResult } from '../results/write.js';
 import { modeUsesEmbeddings } from '../retrieval/modes.js';
 import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
-import { runtimeWarning } from '../util/runtime.js';
+import { corpusAsOf } from '../retrieval/snapshot.js';
+import { corpusTimeline } from './timeline.js';
 import { InputError } from '../util/errors.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
@@ -49,18 +50,45 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** Called once the run id is known (so Ctrl-C can say how to resume). */
   onRunId?: (runId: string) => void;
+  /** Overrides config `retrieval.indexAsOf` (`--index-as-of`): RAG retrieves from the corpus as of this date. */
+  indexAsOf?: string;
 }
 
-/** Resolves `model` of each pipeline through the `models` table. */
-export function resolvePipelines(config: Config): { name: string; modelRef: string; retrieval: boolean }[] {
+export interface ResolvedPipeline {
+  name: string;
+  modelRef: string;
+  retrieval: boolean;
+  /** The date the pipeline's index is a snapshot of; null: the whole corpus (or no retrieval). */
+  indexAsOf: string | null;
+}
+
+/**
+ * Resolves `model` of each pipeline through the `models` table; each `retrieval.indexSnapshots`
+ * date adds `<pipeline>@<date>` for every retrieval pipeline, on an index as of that date.
+ */
+export function resolvePipelines(config: Config): ResolvedPipeline[] {
   const seen = new Set<string>();
-  return config.pipelines.map((p) => {
+  const resolved = config.pipelines.map((p) => {
     if (seen.has(p.name)) throw new InputError(`pipeline name "${p.name}" is used twice`, { field: 'pipelines' });
     seen.add(p.name);
     const modelRef = config.models[p.model] ?? p.model;
     splitModelRef(modelRef);
-    return { name: p.name, modelRef, retrieval: p.retrieval };
+    return { name: p.name, modelRef, retrieval: p.retrieval, indexAsOf: p.retrieval ? (config.retrieval.indexAsOf ?? null) : null };
   });
+  const snapshots = config.retrieval.indexSnapshots.flatMap((date) => resolved.filter((p) => p.retrieval).map((p) => ({ ...p, name: `${p.name}@${date}`, indexAsOf: date })));
+  return [...resolved, ...snapshots];
+}
+
+/** `--index-as-of` into the config (so the run's config hash and a resume see it); every index date must hold documents. */
+function applyIndexDates(config: Config, dataset: Dataset, indexAsOf: string | undefined): void {
+  if (indexAsOf !== undefined) {
+    if (!IsoDate.safeParse(indexAsOf).success) throw new InputError(`--index-as-of must be a date YYYY-MM-DD (got "${indexAsOf}")`);
+    config.retrieval.indexAsOf = indexAsOf;
+  }
+  const dates = [...(config.retrieval.indexAsOf ? [{ date: config.retrieval.indexAsOf, field: 'retrieval.indexAsOf' }] : []), ...config.retrieval.indexSnapshots.map((date) => ({ date, field: 'retrieval.indexSnapshots' }))];
+  for (const { date, field } of dates) {
+    if (corpusAsOf(dataset.documents, date).length === 0) throw new InputError(`no document version of the corpus is valid on ${date}: an index as of that date would be empty`, { field });
+  }
 }
 
 function gitCommit(): string | null {
@@ -137,6 +165,7 @@ function checkLocalRefs(refs: string[], config: Config): void {
 export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string }> {
   const { config, datasetPath, path: configPath } = await loadConfig(opts.configPath);
   const dataset = await loadDataset(datasetPath);
+  applyIndexDates(config, dataset, opts.indexAsOf);
   const pipelines = resolvePipelines(config);
   const refs = pipelines.map((p) => p.modelRef);
   const warnings: string[] = [];
@@ -208,7 +237,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
         name: p.name,
         modelRef: p.modelRef,
         model,
-        retrieve: p.retrieval ? (question, asOf) => retriever!.retriever.retrieve(question, asOf) : null,
+        retrieve: p.retrieval ? (question, asOf) => (retriever!.snapshots.get(p.indexAsOf ?? '') ?? retriever!.retriever).retrieve(question, asOf) : null,
         price,
       };
       return spec;
@@ -362,7 +391,7 @@ function redactConfig(config: Config): Record<string, unknown> {
 async function assembleResult(a: {
   config: Config;
   dataset: Dataset;
-  pipelines: { name: string; modelRef: string; retrieval: boolean }[];
+  pipelines: ResolvedPipeline[];
   records: ResultRecord[];
   runId: string;
   startedAt: Date;
@@ -379,14 +408,16 @@ async function assembleResult(a: {
   const records = [...a.records].sort((x, y) => pipelineOrder.get(x.pipeline)! - pipelineOrder.get(y.pipeline)! || order.get(x.questionId)! - order.get(y.questionId)!);
 
   const results = [];
+  const finetunes: RunResult['run']['finetunes'] = {};
   for (const p of a.pipelines) {
     const ft = await finetuneCost(p.modelRef, a.config, a.dataset, a.manifests, a.warn);
+    if (ft.trainingTokens !== null) finetunes[p.modelRef] = { trainingTokens: ft.trainingTokens, epochs: ft.epochs };
     const mine = records.filter((r) => r.pipeline === p.name);
     const summary = summarize(mine, {
       k: p.retrieval ? a.config.retrieval.k : null,
       cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume },
     });
-    results.push({ name: p.name, model: p.modelRef, retrieval: p.retrieval, summary });
+    results.push({ name: p.name, model: p.modelRef, retrieval: p.retrieval, indexAsOf: p.indexAsOf, summary });
   }
   const statistics = computeRunStatistics({ pipelines: results, records });
   return {
@@ -402,6 +433,9 @@ async function assembleResult(a: {
       dataset: { name: a.dataset.manifest.name, trainingCutoff: a.dataset.manifest.trainingCutoff ?? null, questions: a.dataset.questions.length, documents: a.dataset.documents.length },
       models: Object.fromEntries(a.pipelines.map((p) => [p.name, p.modelRef])),
       embeddingModel: a.embeddingModel ?? 'none',
+      indexAsOf: a.config.retrieval.indexAsOf ?? null,
+      corpusTimeline: corpusTimeline(a.dataset.documents, a.dataset.manifest.trainingCutoff, a.config.retrieval),
+      finetunes,
       embeddingCost: a.embeddingCost,
       scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(a.config.judge.model, records) : null },
       resumed: a.resumed,

@@ -15,6 +15,7 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
   return {
     questionId: `q${i}`,
     category: 'static',
+    asOf: null,
     pipeline,
     // Long enough that a write is not trivially atomic-looking; content is deterministic.
     answer: `answer ${i} `.repeat(50).trim(),

@@ -1,4 +1,5 @@
-import { describeEffect, pairedEffect, verdictOf } from '../paired.js';
+import { isOutcome, notMeasured, requireRoles } from '../outcome.js';
+import { pairedEffect, pairedOutcome } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 /** Stale on an updated question: answered without error with what was true before the update. */
@@ -7,9 +8,9 @@ export const ragFreshAfterCutoff: ClaimDef = {
   claim: 'RAG answers facts that changed after the training cutoff; fine-tuning answers with what was true before it.',
   test: 'Stale rate on `updated` questions, fine-tuned minus RAG, paired over the questions both answered without error (bootstrap CI).',
   evaluate(ctx) {
-    const rag = ctx.roles.first('rag');
-    const ft = ctx.roles.first('fine-tuned');
-    if (!rag || !ft) return { verdict: 'not-measured', evidence: '', figures: [], missing: `needs a RAG and a fine-tuned pipeline (has ${!rag ? 'no RAG' : 'no fine-tuned'} pipeline)` };
+    const roles = requireRoles(ctx, 'rag', 'fine-tuned');
+    if (isOutcome(roles)) return roles;
+    const [rag, ft] = roles;
     const effect = pairedEffect(
       ctx,
       rag.name,
@@ -17,15 +18,7 @@ export const ragFreshAfterCutoff: ClaimDef = {
       (r) => r.category === 'updated' && r.error === null,
       (r) => (r.freshness === 'stale' ? 1 : 0),
     );
-    if (!effect) return { verdict: 'not-measured', evidence: '', figures: [], missing: 'needs `updated` questions (facts that changed after the cutoff) answered by both' };
-    return {
-      verdict: verdictOf(effect, 1),
-      evidence: `stale on updated: ${ft.name} vs ${rag.name} ${describeEffect(effect, ctx.bootstrap.level)}`,
-      figures: [
-        { label: `stale rate ${ft.name}`, value: effect.b, unit: 'rate' },
-        { label: `stale rate ${rag.name}`, value: effect.a, unit: 'rate' },
-        { label: 'difference', value: effect.diff, lo: effect.lo, hi: effect.hi, unit: 'rate' },
-      ],
-    };
+    if (!effect) return notMeasured('no `updated` questions', 'needs `updated` questions (facts that changed after the cutoff) answered by both');
+    return pairedOutcome(ctx, effect, { measure: 'stale on updated', names: [ft.name, rag.name], headline: ['stale', ft.name, rag.name], claimedSign: 1 });
   },
 };

@@ -17,4 +17,8 @@ describe('resumeCommand', () => {
   it('quotes paths a shell would split', () => {
     expect(resumeCommand({ ...plain, config: "/tmp/my runs/it's.json", outDir: 'a b' }, 'r4')).toBe(`npm run bench -- --config '/tmp/my runs/it'\\''s.json' --out-dir 'a b' --resume r4`);
   });
+
+  it('keeps --index-as-of', () => {
+    expect(resumeCommand({ ...plain, indexAsOf: '2030-06-30' }, 'r5')).toBe('npm run bench -- --index-as-of 2030-06-30 --resume r5');
+  });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
+import { formatClaimsSummary } from '../../report/claims-table.js';
 import { formatCategoryTable, formatNotes, formatRetrievalTable, formatSummaryTable } from '../../report/table.js';
 import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { formatStatisticsTable } from '../../stats/table.js';
@@ -17,6 +18,7 @@ interface BenchCliOptions {
   cache: boolean;
   preflight: boolean;
   maxErrorRate?: string;
+  indexAsOf?: string;
 }
 
 /** Pipelines whose share of failed questions is above the limit. */
@@ -46,13 +48,14 @@ const ORPHAN_CHECK_MS = 500;
  * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
  * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
  */
-export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors'>, runId: string): string {
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors' | 'indexAsOf'>, runId: string): string {
   const args = [
     o.config === DEFAULT_CONFIG ? '' : ` --config ${shellQuote(o.config)}`,
     o.outDir ? ` --out-dir ${shellQuote(o.outDir)}` : '',
     o.cache ? '' : ' --no-cache',
     o.preflight ? '' : ' --no-preflight',
     o.maxErrorRate !== undefined ? ` --max-error-rate ${o.maxErrorRate}` : '',
+    o.indexAsOf ? ` --index-as-of ${o.indexAsOf}` : '',
   ];
   return `npm run bench --${args.join('')} --resume ${runId}${o.keepErrors ? ' --keep-errors' : ''}`;
 }
@@ -74,6 +77,7 @@ export function registerBench(program: Command): void {
     .option('--no-cache', 'bypass the response cache')
     .option('--no-preflight', 'skip the check that each remote provider is reachable before the run')
     .option('--max-error-rate <rate>', 'exit 1 if a pipeline fails more than this share of questions (default: config maxErrorRate)')
+    .option('--index-as-of <date>', 'build the RAG index only from document versions valid on this date (a stale index)')
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
@@ -114,8 +118,9 @@ export function registerBench(program: Command): void {
           progress,
           signal: controller.signal,
           onRunId: (id) => (runId = id),
+          indexAsOf: o.indexAsOf,
         });
-        const tables = [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result)];
+        const tables = [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result), formatClaimsSummary(result)];
         process.stdout.write(`${tables.filter(Boolean).join('\n\n')}\n`);
         process.stdout.write(`results: ${relative(process.cwd(), path)}\n`);
         const limit = cliLimit ?? (result.run.config as { maxErrorRate: number }).maxErrorRate;

@@ -1,0 +1,37 @@
+/**
+ * `ragvft report <result.json>`: the run's verdicts on the claims of the RAG-versus-fine-tuning
+ * literature, freshness over time and keep-fresh costs. Bad files and usage errors exit 2.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CADENCES } from '../../claims/freshness/keep-fresh.js';
+import { buildRunReport } from '../../claims/report.js';
+import { readResultFile } from '../../compare/read.js';
+import { formatsFor, render } from '../../report/reporters.js';
+import { usageErrorToInputError } from './compare.js';
+
+interface ReportCliOptions {
+  format: string;
+  cadence: number[];
+}
+
+/** "1,3,12" -> [1, 3, 12]: re-training cadences in months. */
+export function parseCadences(value: string): number[] {
+  const months = value.split(',').map((s) => Number(s.trim()));
+  if (months.length === 0 || months.some((m) => !Number.isInteger(m) || m < 1)) throw new InvalidArgumentError(`expected whole months separated by commas, e.g. 1,3,12 (got "${value}")`);
+  return months;
+}
+
+export function registerReport(program: Command): Command {
+  return program
+    .command('report')
+    .description('Verdicts on the RAG-vs-fine-tuning claims for one result file, with freshness over time and keep-fresh costs')
+    .argument('<result>', 'result JSON of a bench run')
+    .addOption(new Option('--format <format>', 'output format').choices(formatsFor('report')).default('table'))
+    .option('--cadence <months>', 're-training cadences for keep-fresh costs, in months', parseCadences, [...DEFAULT_CADENCES])
+    .configureOutput({ outputError: () => {} })
+    .exitOverride(usageErrorToInputError)
+    .action(async (file: string, opts: ReportCliOptions) => {
+      const result = await readResultFile(file);
+      process.stdout.write(render('report', opts.format, buildRunReport(result, file, { cadences: opts.cadence })));
+    });
+}
