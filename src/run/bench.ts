@@ -23,6 +23,7 @@ import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
 import { corpusAsOf } from '../retrieval/snapshot.js';
 import { corpusTimeline } from './timeline.js';
+import { runtimeWarning } from '../util/runtime.js';
 import { InputError } from '../util/errors.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
