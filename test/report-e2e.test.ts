@@ -63,7 +63,7 @@ describe('ragvft report on a tiny bench run', () => {
   it('--index-as-of builds a stale index of its own: RAG answers what was true then', async () => {
     const run = await runCli(['bench', '--config', config, '--index-as-of', '2030-06-30', '--out-dir', join(work, 'stale')]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/built HNSW index as of 2030-06-30/);
+    expect(run.stderr).toMatch(/built BM25 index as of 2030-06-30/);
     const r = latest('stale');
     expect(r.run.indexAsOf).toBe('2030-06-30');
     expect(r.pipelines.find((p) => p.name === 'rag')!.indexAsOf).toBe('2030-06-30');
@@ -71,7 +71,7 @@ describe('ragvft report on a tiny bench run', () => {
     expect(rag.answer).toBe('Mira Tull');
     expect(rag.freshness).toBe('stale');
     // The fresh index stays cached beside the snapshot.
-    expect(readdirSync(join(work, 'cache', 'index')).sort()).toEqual([expect.stringMatching(/^tiny-[0-9a-f]{8}$/), expect.stringMatching(/^tiny-[0-9a-f]{8}@2030-06-30$/)]);
+    expect(readdirSync(join(work, 'cache', 'bm25')).sort()).toEqual(['tiny', 'tiny@2030-06-30']);
     const report = await runCli(['report', join(work, 'stale', 'latest.json')]);
     expect(report.stdout.replace(/\s+/g, ' ')).toMatch(/RAG retrieved from an index as of 2030-06-30 \(a stale index\)/);
   });

@@ -50,7 +50,7 @@ describe('compareRuns: comparability', () => {
   });
 
   it('notes a compatible minor version difference', () => {
-    const c = compareRuns(baseline, { ...regressed, schemaVersion: '2.1' });
+    const c = compareRuns(baseline, { ...regressed, schemaVersion: '2.9' });
     expect(c.notes.join('\n')).toMatch(/minor/);
     expect(c.forced).toBe(false);
   });

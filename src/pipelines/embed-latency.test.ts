@@ -46,7 +46,7 @@ const retrieverConfig = (): RetrieverConfig => ({
   cacheDir: join(root, 'cache'),
   generation: { maxRetries: 0 },
   embedding: { model: 'local:ppmi-svd', dim: 32, allowRemoteModels: false, quantized: false, batchSize: 16 },
-  retrieval: { ...ConfigSchema.parse({ dataset: 'x' }).retrieval, chunkSize: 60, chunkOverlap: 10, k: 2, M: 8, efConstruction: 50 },
+  retrieval: { ...ConfigSchema.parse({ dataset: 'x' }).retrieval, mode: 'dense', chunkSize: 60, chunkOverlap: 10, k: 2, M: 8, efConstruction: 50 },
 });
 
 /** One run of rag, then hybrid, then closed-book over the questions, with a retriever opened as a new run would. */
