@@ -2,7 +2,7 @@
  * The harness's own overhead on remote calls: ragvft's recorded latency of a remote pipeline
  * (the real runPipelines, with two local pipelines in the same run and a journal appending every
  * record) next to a bare AI SDK `generateText` loop against the same instant loopback
- * OpenAI-compatible server (test/helpers/openai-server.ts, on 127.0.0.1), at the same concurrency.
+ * OpenAI-compatible server (loopback-server.ts, on 127.0.0.1), at the same concurrency.
  * The "before" row is the old setup: local models inline on the main thread and an fsync per
  * journal record. Target: ragvft p50 <= 1.2 x bare + 1 ms.
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { generateText } from 'ai';
-import { startOpenAIServer } from '../../test/helpers/openai-server.js';
+import { startOpenAIServer } from './loopback-server.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/schema.js';

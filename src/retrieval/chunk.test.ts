@@ -72,6 +72,34 @@ describe('chunkDocuments', () => {
     }
   });
 
+  it('keeps line breaks, so a heading does not run into its text', () => {
+    const [c] = chunkDocuments([doc('a', 'Payments & Billing\nLead: Teodor Vasile runs the team.')], { chunkSize: 50, chunkOverlap: 5 });
+    expect(c.text).toBe('Payments & Billing\nLead: Teodor Vasile runs the team.');
+  });
+
+  it('ends a chunk at the end of a list item rather than inside the next one', () => {
+    const items = Array.from({ length: 6 }, (_, i) => `- Person${i} Name (19${10 + i}–19${20 + i})`);
+    const chunks = chunkDocuments([doc('a', items.join('\n'))], { chunkSize: 10, chunkOverlap: 2 });
+    for (const c of chunks) for (const line of c.text.split('\n')) expect(line).toMatch(/^- Person\d Name \(\d{4}–\d{4}\)$/);
+  });
+
+  it('splits a list flattened onto one line into its items', () => {
+    const [c] = chunkDocuments([doc('a', 'Managers\n- Ana Ruiz (2001–2004) - Bo Lind (2004–2010) - Cy Moor (2010–)')], { chunkSize: 50, chunkOverlap: 5 });
+    expect(c.text).toBe('Managers\n- Ana Ruiz (2001–2004)\n- Bo Lind (2004–2010)\n- Cy Moor (2010–)');
+    const [d] = chunkDocuments([doc('a', 'The mayors (incomplete list): - 2019–present: Alf Hansen (SV) - 2015-2019: Trond Olaussen (Ap)')], { chunkSize: 50, chunkOverlap: 5 });
+    expect(d.text).toBe('The mayors (incomplete list):\n- 2019–present: Alf Hansen (SV)\n- 2015-2019: Trond Olaussen (Ap)');
+    // A dash in prose is not a list.
+    const prose = 'It has 90,000 members - educators and engineers - who run it.';
+    expect(chunkDocuments([doc('a', prose)], { chunkSize: 50, chunkOverlap: 5 })[0].text).toBe(prose);
+  });
+
+  it('repeats the section heading in a chunk that starts inside the section, and never ends on a heading', () => {
+    const text = `Intro line one here.\nMayors\n${Array.from({ length: 8 }, (_, i) => `- ${2000 + i}: Mayor${i} Surname`).join('\n')}`;
+    const chunks = chunkDocuments([doc('a', text)], { chunkSize: 10, chunkOverlap: 0 });
+    expect(chunks[0].text.split('\n').at(-1)).not.toBe('Mayors');
+    for (const c of chunks.slice(1)) expect(c.text.startsWith('Mayors\n- ')).toBe(true);
+  });
+
   it('rejects an overlap that is not smaller than the size, and other bad options', () => {
     const d = [doc('a', plainWords(5))];
     expect(() => chunkDocuments(d, { chunkSize: 10, chunkOverlap: 10 })).toThrow(/chunkOverlap \(10\) must be smaller than chunkSize \(10\)/);

@@ -7,11 +7,17 @@ import { DEFAULT_CADENCES } from '../../claims/freshness/keep-fresh.js';
 import { buildRunReport } from '../../claims/report.js';
 import { readResultFile } from '../../compare/read.js';
 import { formatsFor, render } from '../../report/reporters.js';
+import { InputError } from '../../util/errors.js';
 import { usageErrorToInputError } from './compare.js';
+import { writeHtmlReport } from './report-html.js';
 
 interface ReportCliOptions {
   format: string;
   cadence: number[];
+  html?: string;
+  baseline?: string;
+  dataset?: string;
+  force?: boolean;
 }
 
 /** "1,3,12" -> [1, 3, 12]: re-training cadences in months. */
@@ -28,9 +34,20 @@ export function registerReport(program: Command): Command {
     .argument('<result>', 'result JSON of a bench run')
     .addOption(new Option('--format <format>', 'output format').choices(formatsFor('report')).default('table'))
     .option('--cadence <months>', 're-training cadences for keep-fresh costs, in months', parseCadences, [...DEFAULT_CADENCES])
+    .option('--html <file>', 'write the self-contained HTML report (claims, charts, per-question explorer) instead')
+    .option('--baseline <file>', 'with --html: a result JSON to compare the run with (it is A, the run is B)')
+    .option('--dataset <dir>', "with --html: the run's dataset (question text, gold and stale answers); default: the one its config names, if found")
+    .option('--force', 'with --baseline: compare runs of different datasets or question sets on their common questions only')
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (file: string, opts: ReportCliOptions) => {
+      if (opts.html === undefined && (opts.baseline !== undefined || opts.dataset !== undefined)) throw new InputError('--baseline and --dataset apply to the HTML report: add --html <file>');
+      if (opts.html !== undefined) {
+        const written = await writeHtmlReport({ result: file, html: opts.html, baseline: opts.baseline, dataset: opts.dataset, force: opts.force });
+        for (const n of written.notes) process.stderr.write(`note: ${n}\n`);
+        process.stdout.write(`wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB)\n`);
+        return;
+      }
       const result = await readResultFile(file);
       process.stdout.write(render('report', opts.format, buildRunReport(result, file, { cadences: opts.cadence })));
     });

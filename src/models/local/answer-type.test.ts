@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractNumberWords, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun } from './answer-type.js';
-import { concept, countTokens, splitSentences, stem, tokenize } from './text.js';
+import { detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractDecades, extractNumberWords, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun, nameTypeFit } from './answer-type.js';
+import { concept, countTokens, fold, splitSentences, stem, tokenize } from './text.js';
 
 const texts = (spans: { text: string }[]) => spans.map((s) => s.text);
 
@@ -97,9 +97,41 @@ describe('phrase extractors', () => {
   it('finds counts written as words', () => {
     expect(texts(extractNumberWords('The team has won the league seven times.'))).toEqual(['seven']);
   });
+
+  it('keeps the unit of a count written as a word, and of a number', () => {
+    expect(texts(extractNumberWords('The strike lasted four weeks.'))).toEqual(['four weeks']);
+    expect(texts(extractNumbers('It had 2300 transistors and 46 instructions.'))).toEqual(['2300 transistors', '46 instructions']);
+  });
+
+  it('finds decades', () => {
+    expect(texts(extractDecades('Built in the 1050s, rebuilt in the 1960s and 1970s, not in 1969.'))).toEqual(['1050s', '1960s', '1970s']);
+  });
+
+  it('keeps a model or standard number with a name, but not a year', () => {
+    expect(texts(extractNames('Ethernet is specified as IEEE 802.3 by Intel 4004 fans in Paris 1924.'))).toEqual(['Ethernet', 'IEEE 802.3', 'Intel 4004', 'Paris']);
+  });
+
+  it('keeps initials inside names', () => {
+    expect(texts(extractNames('The mayor was Svein O. Leiros until 2019.'))).toEqual(['Svein O. Leiros']);
+  });
+
+  it('does not take an event or a place after "in" for a person', () => {
+    const battle = extractNames('Harold II was killed at the Battle of Hastings.');
+    expect(nameTypeFit(battle.find((n) => n.text === 'Battle of Hastings')!, tokenize('Harold II was killed at the Battle of Hastings.'), 'PERSON')).toBeLessThan(0.3);
+    const t = 'The company is headquartered in Orlenhaven.';
+    expect(nameTypeFit(extractNames(t)[0]!, tokenize(t), 'PERSON')).toBeLessThan(0.3);
+  });
 });
 
 describe('text primitives', () => {
+  it('folds accents for comparison, keeping the word as written', () => {
+    expect(fold('Köln Hervé')).toBe('Koln Herve');
+    const [t] = tokenize('Köln');
+    expect([t!.text, t!.key]).toEqual(['Köln', 'koln']);
+    // Irregular verb forms compare as their base form.
+    expect(new Set(tokenize('wrote written write').map((x) => x.key)).size).toBe(1);
+  });
+
   it('stems inflections of one word alike, and groups a few synonyms', () => {
     expect(new Set(['found', 'founded', 'founding'].map(stem)).size).toBe(1);
     expect(new Set(['founded', 'founder', 'established'].map((w) => concept(stem(w)))).size).toBe(1);

@@ -170,7 +170,8 @@ const SCALE = 'thousand|million|billion|trillion|bn|m';
 const UNIT =
   'percent|per cent|%|km²|km2|km|kilometres|kilometers|kilometre|kilometer|miles|mile|metres|meters|metre|meter|m|cm|mm|' +
   'feet|foot|ft|inches|kg|kilograms|grams|g|tonnes|tons|tonne|ton|hectares|ha|acres|square kilometres|square kilometers|' +
-  'square miles|litres|liters|mw|gw|kw|mph|km/h|degrees|°c|°f|years|months|days|hours|minutes|' +
+  'square miles|litres|liters|mw|gw|kw|mph|km/h|degrees|°c|°f|years|year|months|month|weeks|week|days|day|hours|hour|minutes|' +
+  'seconds|members|employees|inhabitants|transistors|instructions|pixels|bits|bytes|kilobytes|megabytes|' +
   'euros|euro|dollars|dollar|pounds|yen|francs|crowns|credits|usd|eur|gbp';
 const NUMBER_RE = new RegExp(
   `(?:[$€£¥]\\s?)?(?<![\\d.,])\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?(?![\\d])|(?:[$€£¥]\\s?)?(?<![\\d.,])\\d+(?:\\.\\d+)?(?![\\d])`,
@@ -181,9 +182,20 @@ const AFTER_NUMBER = new RegExp(`^(?:\\s?(?:${SCALE})\\b)?(?:\\s?(?:${UNIT})(?![
 const NUMBER_WORDS =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b/gi;
 
-/** Counts written as words: "seven times", "a dozen ships". */
+/** Counts written as words, with a following scale or unit kept: "seven times", "four weeks". */
 export function extractNumberWords(text: string): Span[] {
-  return matchAll(text, NUMBER_WORDS);
+  return matchAll(text, NUMBER_WORDS).map((s) => withTail(text, s));
+}
+
+/** `s` extended by a scale word or unit right after it ("4.5 million", "four weeks"). */
+function withTail(text: string, s: Span): Span {
+  const tail = text.slice(s.end).match(AFTER_NUMBER)?.[0] ?? '';
+  return tail.trim() ? { text: text.slice(s.start, s.end + tail.length), start: s.start, end: s.end + tail.length } : s;
+}
+
+/** Decades: "1050s", "the 1990s", "1960s and 1970s" (each decade apart). */
+export function extractDecades(text: string): Span[] {
+  return matchAll(text, /(?<![\d,.$€£-])\b(1\d{2}0|20[0-9]0|[1-9]\d{1,2}0)s\b/g);
 }
 
 /**
@@ -194,11 +206,9 @@ export function extractNumbers(text: string): Span[] {
   const dates = [...extractDates(text), ...extractMonthYears(text)];
   const out: Span[] = [];
   for (const m of text.matchAll(NUMBER_RE)) {
-    let s: Span = { text: m[0], start: m.index!, end: m.index! + m[0].length };
+    const s: Span = { text: m[0], start: m.index!, end: m.index! + m[0].length };
     if (dates.some((d) => overlaps(d, s))) continue;
-    const tail = text.slice(s.end).match(AFTER_NUMBER)?.[0] ?? '';
-    if (tail.trim()) s = { text: text.slice(s.start, s.end + tail.length), start: s.start, end: s.end + tail.length };
-    out.push(s);
+    out.push(withTail(text, s));
   }
   return out;
 }
@@ -247,8 +257,14 @@ export function extractNames(text: string, tokens: Token[] = tokenize(text)): Na
     for (;;) {
       if (j + 1 < tokens.length && isNamePart(tokens[j + 1]!, j + 1)) j++;
       else if (j + 2 < tokens.length && CONNECTORS.has(tokens[j + 1]!.lower) && !tokens[j + 1]!.cap && isNamePart(tokens[j + 2]!, j + 2)) j += 2;
+      // An initial inside a name: "Svein O. Leiros", "John F. Kennedy".
+      else if (j + 2 < tokens.length && /^\p{Lu}$/u.test(tokens[j]!.text) && tokens[j + 1]!.text === '.' && tokens[j + 1]!.start === tokens[j]!.end && isNamePart(tokens[j + 2]!, j + 2)) j += 2;
       else break;
     }
+    // A model or standard number right after a name belongs to it ("IEEE 802.3", "Intel 4004");
+    // a year does not ("Python 1991" is rare, "in Paris 1924" is not).
+    const num = tokens[j + 1];
+    if (num && /^\p{N}/u.test(num.text) && !/^(1\d|20|21)\d\d$/.test(num.text) && num.start === tokens[j]!.end + 1) j++;
     const prev = tokens[i - 1];
     out.push({
       text: text.slice(tokens[i]!.start, tokens[j]!.end).replace(/['’]s$/, ''),
@@ -367,17 +383,27 @@ const PLACE_HEADS = new Set(
     'desert forest sea ocean gulf strait canyon falls heights springs beach plateau delta oasis archipelago').split(' '),
 );
 
+/** Heads that mark a name as an event, award or document: never a person, place or organisation. */
+const EVENT_HEADS = new Set(
+  ('battle war wars siege treaty cup championship championships award awards prize trophy festival election elections act ' +
+    'revolution rebellion uprising crisis conference summit games olympics tournament league season').split(' '),
+);
+
 /** How well a name fits an expected type, in [0,1]. */
 export function nameTypeFit(name: NameSpan, tokens: Token[], type: AnswerType): number {
   const inside = tokens.slice(name.first, name.last + 1).filter((t) => t.word);
   const org = inside.some((t) => ORG_HEADS.has(t.lower));
   const place = inside.some((t) => PLACE_HEADS.has(t.lower));
   const caps = inside.filter((t) => t.cap).length;
+  // "Battle of Hastings" is not who killed Harold; a league may still be what a club plays in.
+  const event = inside.some((t) => EVENT_HEADS.has(t.lower));
+  if (event && (type === 'PERSON' || type === 'PLACE')) return 0.1;
   switch (type) {
     case 'PERSON':
       // "Who built it?" may well be a company.
       if (org) return 0.6;
-      if (place) return 0.2;
+      // "headquartered in Orlenhaven": a name after a locative preposition is a place.
+      if (place || name.locative) return 0.2;
       if (name.titled) return 1;
       return caps >= 2 && caps <= 4 ? 0.9 : 0.5;
     case 'PLACE':

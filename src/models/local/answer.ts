@@ -2,35 +2,31 @@
  * What each local model answers for a parsed prompt.
  *
  * - `reader` (base model): no context -> abstain (it knows nothing of the domain); with context ->
- *   the extractive reader's span, or abstain below READER_THRESHOLD.
+ *   the extractive reader's answer, or abstain when its calibrated probability of being right is
+ *   below READER_MODEL.threshold.
  * - fine-tune, no context: the memory's top class if its probability reaches MEMORY_THRESHOLD,
  *   else abstain.
- * - fine-tune with context (hybrid): each side that clears its own threshold proposes an answer
- *   with a calibrated confidence, and the more confident one wins (ties go to the reader, whose
- *   evidence is in front of the model); if neither clears its threshold, abstain.
- *   Calibration: the memory's softmax probability is used as is. The reader's coverage score is
- *   not a probability: mapped linearly from [READER_THRESHOLD, 1] onto [READER_FLOOR, 1].
- *   So the memory overrides a reader that answers only when it is very sure and the reader's
- *   evidence is thin; a memory trained before a fact changed then answers the stale value.
+ * - fine-tune with context (hybrid): the reader answers from the context and the memory recalls
+ *   (when its probability reaches MEMORY_THRESHOLD). Same answer, or only one of them: that one.
+ *   Different answers: the memory's when the context states it too (corroborated); else the
+ *   reader's if its confidence is at least the memory's calibrated probability of being right given
+ *   the reader's confidence (READER_MODEL.memory) and at least READER_MODEL.hybridOverride (both
+ *   fitted by scripts/train-reader.ts: the bar a reading must clear to overrule a memory), else the
+ *   memory's. A remembered answer the context never mentions is often one that has since changed.
  */
-import { MEMORY_THRESHOLD, type Memory } from './memory.js';
+import { predictLogistic } from './calibration.js';
+import { MEMORY_THRESHOLD, type Memory, type MemoryPrediction } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
-import { READER_THRESHOLD, read } from './reader.js';
+import { answerKey, read, readWithCandidates, supports, type Candidate, type ReaderResult } from './reader.js';
+import { READER_MODEL } from './reader-model.js';
 
 /** The exact abstention the pipelines' system prompt asks for. */
 export const IDK = "I don't know";
 
-/**
- * Calibrated confidence of the reader at its threshold. On the example fixture (BM25 top-5
- * contexts) every answer it gave at coverage >= READER_THRESHOLD was right, in every confidence
- * band; 0.9 keeps a margin for unseen corpora.
- */
-export const READER_FLOOR = 0.9;
-
 export interface LocalAnswer {
   text: string;
   source: 'reader' | 'memory' | 'abstain';
-  /** Calibrated for `reader` in hybrid; raw otherwise. */
+  /** Calibrated probability that the answer is right (for `abstain`: of the best answer declined); raw softmax for a closed-book memory. */
   confidence: number;
 }
 
@@ -41,18 +37,35 @@ export function answerWithReader(p: ParsedPrompt): LocalAnswer {
   return r.answer ? { text: r.answer, source: 'reader', confidence: r.confidence } : { text: IDK, source: 'abstain', confidence: r.confidence };
 }
 
-/** The reader's coverage as a calibrated probability (see READER_FLOOR). */
-export function calibratedReaderConfidence(coverage: number): number {
-  if (coverage < READER_THRESHOLD) return 0;
-  return READER_FLOOR + ((1 - READER_FLOOR) * (coverage - READER_THRESHOLD)) / (1 - READER_THRESHOLD);
+
+/**
+ * The memory's calibrated probability of being right in hybrid when the reader gives another
+ * answer and the context does not contain the memory's (READER_MODEL.memory): from its softmax
+ * probability and the reader's confidence in its own answer (0 when the reader abstains).
+ */
+export function memoryConfidence(probability: number, readerConfidence: number): number {
+  return predictLogistic(READER_MODEL.memory, [probability, readerConfidence]);
 }
 
 export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
   const m = memory.predict(p.question);
-  const fromMemory = m && m.probability >= MEMORY_THRESHOLD && !isAbstention(m.answer) ? { text: m.answer, confidence: m.probability } : undefined;
-  const reader = p.passages.length ? read(p) : undefined;
-  const fromReader = reader?.answer ? { text: reader.answer, confidence: calibratedReaderConfidence(reader.confidence) } : undefined;
-  if (fromReader && (!fromMemory || fromReader.confidence >= fromMemory.confidence)) return { ...fromReader, source: 'reader' };
-  if (fromMemory) return { ...fromMemory, source: 'memory' };
-  return { text: IDK, source: 'abstain', confidence: Math.max(reader?.confidence ?? 0, m?.probability ?? 0) };
+  const known = m && m.probability >= MEMORY_THRESHOLD && !isAbstention(m.answer) ? m : undefined;
+  if (p.passages.length === 0) {
+    return known ? { text: known.answer, source: 'memory', confidence: known.probability } : { text: IDK, source: 'abstain', confidence: m?.probability ?? 0 };
+  }
+  const { result, candidates } = readWithCandidates(p);
+  return combine(result, candidates, known);
+}
+
+/** Hybrid's choice between the reader's result and the memory's known answer (see the file comment). */
+export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, overrideAt = READER_MODEL.hybridOverride): LocalAnswer {
+  if (reader.answer && (!known || answerKey(known.answer) === answerKey(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
+  // A remembered answer that the context also states for what is asked (a candidate of the
+  // reader's, in a unit that matches the question's attribute) is corroborated by it: the
+  // reader's different pick among the same context's spans does not outweigh that.
+  if (supports(candidates, known.answer)) return { text: known.answer, source: 'memory', confidence: Math.max(known.probability, reader.confidence) };
+  const confidence = memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
+  if (reader.answer && reader.confidence >= Math.max(confidence, overrideAt)) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  return { text: known.answer, source: 'memory', confidence };
 }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { generateText, streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FinetuneExample } from '../../dataset/schema.js';
-import { calibratedReaderConfidence, READER_FLOOR } from './answer.js';
-import { countTokens, createLocalProvider, loadLocalFinetune, READER_THRESHOLD, saveLocalFinetune, trainLocalFinetune } from './index.js';
+import { countTokens, createLocalProvider, loadLocalFinetune, saveLocalFinetune, trainLocalFinetune } from './index.js';
 
 const OPTS = { epochs: 30, learningRate: 0.5, features: 1 << 15, seed: 1 };
 const IDK = "I don't know";
@@ -60,14 +59,6 @@ describe('local fine-tune training', () => {
   });
 });
 
-describe('hybrid calibration', () => {
-  it('maps reader coverage from [threshold, 1] onto [READER_FLOOR, 1]', () => {
-    expect(calibratedReaderConfidence(READER_THRESHOLD - 0.01)).toBe(0);
-    expect(calibratedReaderConfidence(READER_THRESHOLD)).toBeCloseTo(READER_FLOOR);
-    expect(calibratedReaderConfidence(1)).toBeCloseTo(1);
-  });
-});
-
 describe('local fine-tuned model', () => {
   let dir: string;
   let provider: ReturnType<typeof createLocalProvider>;
@@ -110,6 +101,19 @@ Brakesk is a harbour town. The mayor of Brakesk is Dorin Kessla, elected in Janu
     expect(await ask(model, 'Who is the mayor of Brakesk?', context)).toBe('Dorin Kessla');
     // With a context that does not say, the memory still answers.
     expect(await ask(model, 'What is the main export of Brakesk?', context)).toBe('timber');
+    // A stale name the context mentions for something else does not corroborate the memory.
+    const other = `${context} Ilsa Morvane founded the Brakesk choir.`;
+    expect(await ask(model, 'Who is the mayor of Brakesk?', other)).toBe('Dorin Kessla');
+  });
+
+  it('keeps a remembered answer the context states, over a different reading of the same context', async () => {
+    const model = provider.languageModel('ft');
+    // Two names are stated as mayors: the reader alone picks the first, the memory knows the other.
+    const context = `[1] Thalden (town) (valid 2020-01-01 to present)
+Thalden is governed by two mayors, Karo Brunel and Bela Teskov.`;
+    const reader = createLocalProvider().languageModel('reader');
+    expect(await ask(reader, 'Who is the mayor of Thalden?', context)).toBe('Karo Brunel');
+    expect(await ask(model, 'Who is the mayor of Thalden?', context)).toBe('Bela Teskov');
   });
 
   it('streams like it generates', async () => {

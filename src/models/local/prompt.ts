@@ -17,7 +17,8 @@
  * Closed-book prompts have only the `Question (asked on DATE): ...` and `Answer:` lines.
  * Parsing is tolerant: the question is the last `Question...: text` line (else the whole user
  * text); passages are the `[n] header` blocks after a `Context:` line (none if there is no such
- * line); the header's `(valid FROM to TO|present)` suffix, when present, gives the validity.
+ * line); the header's `(valid FROM to TO|present)` or `(valid until TO)` suffix, when present,
+ * gives the validity.
  */
 import type { LanguageModelV4Prompt } from '@ai-sdk/provider';
 
@@ -57,7 +58,8 @@ export function lastUserText(prompt: LanguageModelV4Prompt): string {
 
 const QUESTION_LINE = /^Question[^:\n]*:\s*(.+)$/gm;
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
-const VALIDITY = /\s*\(valid\s+(\d{4}-\d{2}-\d{2})\s+to\s+(present|\d{4}-\d{2}-\d{2})\)\s*$/i;
+/** ` (valid FROM to TO|present)` or ` (valid until TO)` (a version without validFrom). */
+const VALIDITY = /\s*\(valid\s+(?:(\d{4}-\d{2}-\d{2})\s+to\s+(present|\d{4}-\d{2}-\d{2})|until\s+(\d{4}-\d{2}-\d{2}))\)\s*$/i;
 
 export function parseUserPrompt(user: string): ParsedPrompt {
   const text = user.replace(/\r\n?/g, '\n');
@@ -89,7 +91,7 @@ function parsePassages(block: string): Passage[] {
       title: header,
       text: body,
       validFrom: v?.[1],
-      validTo: v && v[2]!.toLowerCase() !== 'present' ? v[2] : undefined,
+      validTo: v?.[3] ?? (v?.[2] && v[2].toLowerCase() !== 'present' ? v[2] : undefined),
     });
   }
   return out;

@@ -3,6 +3,7 @@ import { generateText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from './index.js';
 import { parseUserPrompt, validOn } from './prompt.js';
+import { formatContext } from '../../pipelines/prompt.js';
 
 const USER = `Context:
 [1] Veltrana (city) (valid 2024-01-05 to present)
@@ -39,6 +40,19 @@ describe('prompt parsing', () => {
       { title: 'Other title', text: 'Some text.', validFrom: '2019-03-01', validTo: '2031-02-01' },
     ]);
     expect(p.passages.map((x) => validOn(x, p.asOf))).toEqual([true, false]);
+  });
+
+  it('reads every validity note the pipelines write, "valid until" included', () => {
+    const chunks = [
+      { id: 'a#0', docId: 'a', title: 'Old', text: 'Was so.', validTo: '2020-01-01', index: 0 },
+      { id: 'b#0', docId: 'b', title: 'Timeless', text: 'Is so.', index: 0 },
+    ];
+    const p = parseUserPrompt(`Context:\n${formatContext(chunks)}\n\nQuestion (asked on 2021-01-01): Q?\nAnswer:`);
+    expect(p.passages).toEqual([
+      { title: 'Old', text: 'Was so.', validFrom: undefined, validTo: '2020-01-01' },
+      { title: 'Timeless', text: 'Is so.', validFrom: undefined, validTo: undefined },
+    ]);
+    expect(p.passages.map((x) => validOn(x, p.asOf))).toEqual([false, true]);
   });
 
   it('is tolerant: no Context block means no context; no Question line means the whole text', () => {

@@ -1,6 +1,8 @@
 import { generateText, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from './index.js';
+import { FEATURES } from './reader.js';
+import { READER_MODEL } from './reader-model.js';
 
 const SYSTEM = "Answer the question with a short phrase only. If you do not know the answer, reply exactly: I don't know";
 
@@ -127,5 +129,58 @@ describe('reader through streamText', () => {
     const deltas: string[] = [];
     for await (const d of streamed.textStream) deltas.push(d);
     expect(deltas).toEqual(['14 ', 'March ', '1821']);
+  });
+});
+
+/** Real-prose failure modes of the earlier reader (issue 9). */
+describe('reader on structured and real-world text', () => {
+  const KB = `[1] Support handbook (valid 2020-01-01 to present)
+Payments & Billing
+Lead: Teodor Vasile
+The team answers invoices within four weeks.
+Despite the backlog, refunds are paid within 5 days.
+
+[2] Gamvik (municipality) (valid 2020-01-01 to present)
+Mayors
+The mayors of Gamvik (incomplete list):
+- 2019–present: Alf Normann Hansen (SV)
+- 2015–2019: Trond Einar Olaussen (Ap)
+
+[3] 1. FC Köln (valid 2020-01-01 to present)
+1. FC Köln is a football club based in Cologne. Its head coach is Markus Gisdol.`;
+
+  it('reads a heading and its line apart: the heading is not the answer', async () => {
+    expect(await ask('Who leads Payments & Billing?', KB)).toBe('Teodor Vasile');
+  });
+
+  it('keeps the unit of a duration', async () => {
+    expect(await ask('How long does the team take to answer invoices?', KB)).toBe('four weeks');
+  });
+
+  it('picks the list entry whose dates hold the asked date', async () => {
+    expect(await ask('Who was the mayor of Gamvik?', KB, '2020-06-01')).toBe('Alf Normann Hansen');
+    expect(await ask('Who was the mayor of Gamvik?', KB, '2017-06-01')).toBe('Trond Einar Olaussen');
+  });
+
+  it('matches a name written without its accents', async () => {
+    expect(await ask('Who is the head coach of 1. FC Koln?', KB)).toBe('Markus Gisdol');
+  });
+
+  it('answers yes/no questions, negation included', async () => {
+    const facts = `[1] QL (computer) (valid 2020-01-01 to present)
+The QL was Sinclair's first 68008-based personal computer. It was not a success. Its operating system QDOS was a registered trademark.`;
+    expect(await ask('Was the QL a personal computer?', facts)).toBe('Yes');
+    expect(await ask('Was the QL a success?', facts)).toBe('No');
+    expect(await ask('Is QDOS a registered trademark?', facts)).toBe('Yes');
+    expect(await ask('Does Zorvania have a navy?', facts)).toBe("I don't know");
+  });
+});
+
+describe('reader model', () => {
+  it('has one weight per feature, in the order the reader computes them', () => {
+    expect(READER_MODEL.features).toEqual([...FEATURES]);
+    expect(READER_MODEL.weights).toHaveLength(FEATURES.length);
+    expect(READER_MODEL.threshold).toBeGreaterThan(0);
+    expect(READER_MODEL.threshold).toBeLessThan(1);
   });
 });

@@ -30,6 +30,11 @@ export interface Token {
   /** Lowercased, possessive `'s` removed. */
   lower: string;
   stem: string;
+  /**
+   * The stem of the accent-folded base form ("Köln" -> "koln", "wrote" -> "writ"): what the reader
+   * compares. (The memory keeps `lower`/`stem`, so this does not change trained fine-tunes' features.)
+   */
+  key: string;
   /** Word-like token (not punctuation). */
   word: boolean;
   /** First letter is upper case. */
@@ -55,12 +60,41 @@ export function tokenize(text: string): Token[] {
       end: m.index! + t.length,
       lower,
       stem: word ? stem(lower) : lower,
+      key: word ? stem(baseForm(fold(lower))) : lower,
       word,
       cap: /^\p{Lu}/u.test(t),
       stop: STOPWORDS.has(lower),
     });
   }
   return out;
+}
+
+/**
+ * Irregular verb forms, mapped to their base form for the reader's comparisons ("wrote" and
+ * "written" ask and state what "write" does). "found" is left alone: it is also a verb of its own.
+ */
+const IRREGULAR: Record<string, string> = Object.fromEntries(
+  (
+    'wrote:write written:write led:lead began:begin begun:begin built:build bought:buy sold:sell made:make won:win ' +
+    'held:hold took:take taken:take gave:give given:give ran:run came:come become:become became:become knew:know ' +
+    'known:know grew:grow grown:grow chose:choose chosen:choose drove:drive driven:drive spoke:speak spoken:speak ' +
+    'taught:teach thought:think brought:bring left:leave lost:lose met:meet paid:pay sent:send spent:spend stood:stand ' +
+    'told:tell understood:understand wore:wear worn:wear struck:strike fought:fight flew:fly flown:fly rose:rise risen:rise ' +
+    'fell:fall fallen:fall drew:draw drawn:draw shot:shoot sang:sing sung:sing saw:see seen:see went:go gone:go ' +
+    'kept:keep sat:sit set:set ate:eat eaten:eat'
+  )
+    .split(' ')
+    .map((p) => p.split(':') as [string, string]),
+);
+
+/** The base form of an irregular verb form ("wrote" -> "write"), else the word. */
+export function baseForm(word: string): string {
+  return IRREGULAR[word] ?? word;
+}
+
+/** Accents and other marks removed (NFKD): "Hervé" -> "Herve", "Köln" -> "Koln". */
+export function fold(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}+/gu, '');
 }
 
 /** Function words and question scaffolding: they say how a question is asked, not what about. */
@@ -114,10 +148,18 @@ const SUFFIXES = ['ions', 'ion', 'ments', 'ment', 'ings', 'ing', 'edly', 'ed', '
  */
 const SYNONYM_GROUPS = [
   'population populous inhabitants residents live reside',
-  'lead leader head chief runs',
+  'lead leader head chief runs chair chairman chairwoman chairperson president director',
+  'coach trainer manager manage',
+  'spouse married marry wife husband',
+  'position role post office job',
+  'member membership affiliated affiliation',
+  'citizen citizenship nationality',
+  'study studied educated attend alma',
+  'host presenter present anchor',
+  'venue arena stadium ground',
   'found founder foundation establish create start',
   'located location based headquarters headquartered situated seat lies lie stands sits',
-  'own owner owned parent',
+  'own owner owned parent possessor proprietor possess acquire purchase bought',
   'born birth birthplace',
   'die died death',
   'elect election vote',
@@ -128,7 +170,7 @@ const SYNONYM_GROUPS = [
   'begin began beginning',
   'end finish close',
   'speak spoken language',
-  'employees employ staff workforce',
+  'employees employ staff workforce employer',
   'high highest tall tallest height elevation',
   'deep deepest depth',
   'long longest length',

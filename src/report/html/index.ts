@@ -1,0 +1,1 @@
+export { buildHtmlReport, type HtmlReportInput } from './page.js';
