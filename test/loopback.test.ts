@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { generateText, RetryError, streamText } from 'ai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Question } from '../src/dataset/schema.js';
@@ -52,7 +52,7 @@ afterEach(async () => {
 });
 
 const compatModel = (apiKey = FAKE_KEY) => createOpenAICompatible({ name: 'loop', baseURL: server.url, apiKey, includeUsage: true }).chatModel('m');
-const openaiModel = (apiKey = FAKE_KEY) => createOpenAI({ baseURL: server.url, apiKey })('gpt-4o-mini') as LanguageModelV3;
+const openaiModel = (apiKey = FAKE_KEY) => createOpenAI({ baseURL: server.url, apiKey })('gpt-4o-mini') as LanguageModelV4;
 
 const CLIENTS = [
   { name: 'openai-compatible chat', model: compatModel, modelId: 'm', path: '/v1/chat/completions' },
@@ -60,7 +60,7 @@ const CLIENTS = [
 ] as const;
 
 /** Runs streamText to the end and returns the first error the stream reported, if any. */
-async function streamToEnd(model: LanguageModelV3, extra: Partial<Parameters<typeof streamText>[0]> = {}) {
+async function streamToEnd(model: LanguageModelV4, extra: Partial<Parameters<typeof streamText>[0]> = {}) {
   let error: unknown = null;
   const result = streamText({ model, system: SYSTEM, prompt: PROMPT, maxRetries: 0, ...extra, onError: ({ error: e }) => void (error ??= e) } as Parameters<typeof streamText>[0]);
   let text = '';
@@ -209,8 +209,8 @@ describe('the loopback server itself', () => {
 describe('answerQuestion over the real clients', () => {
   const q: Question = { id: 'q1', question: PROMPT, answers: ['Osric Vell'], asOf: '2031-06-01', category: 'updated', sourceDocIds: [] } as unknown as Question;
   const prompts = { system: SYSTEM, closedBook: '{{question}}', withContext: '{{context}}\n{{question}}' };
-  const spec = (model: LanguageModelV3): PipelineSpec => ({ name: 'closed-book', modelRef: 'loop:m', model, retrieve: null });
-  const ask = (model: LanguageModelV3, o: { stream: boolean; maxRetries?: number; timeoutMs?: number }) =>
+  const spec = (model: LanguageModelV4): PipelineSpec => ({ name: 'closed-book', modelRef: 'loop:m', model, retrieve: null });
+  const ask = (model: LanguageModelV4, o: { stream: boolean; maxRetries?: number; timeoutMs?: number }) =>
     answerQuestion(spec(model), q, {
       prompts,
       generation: { maxOutputTokens: 64, temperature: 0, stream: o.stream, maxRetries: o.maxRetries ?? 0 },

@@ -1,16 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { generateText, jsonSchema, streamText, tool } from 'ai';
-import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
+import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheKey, entryPath, wrapWithCache } from './cache.js';
 
 const usage = { inputTokens: { total: 7, noCache: 7, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 2, text: 2, reasoning: undefined } };
 
-function mockModel(text = 'Osric Vell', streamParts?: LanguageModelV3StreamPart[]) {
-  return new MockLanguageModelV3({
+function mockModel(text = 'Osric Vell', streamParts?: LanguageModelV4StreamPart[]) {
+  return new MockLanguageModelV4({
     provider: 'mock.chat',
     modelId: 'm1',
     doGenerate: async () => ({ content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }),
@@ -39,7 +39,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const files = () => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.json') && !f.startsWith('served'));
 
 describe('cacheKey', () => {
-  const base: LanguageModelV3CallOptions = { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], temperature: 0, maxOutputTokens: 10 };
+  const base: LanguageModelV4CallOptions = { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], temperature: 0, maxOutputTokens: 10 };
   const m = { provider: 'p', modelId: 'm' };
 
   it('is stable across key order and ignores headers and the abort signal', () => {
@@ -51,7 +51,7 @@ describe('cacheKey', () => {
 
   it('changes with provider, model, prompt, each setting and the namespace', () => {
     const k = cacheKey(m, base);
-    const variants: [typeof m, LanguageModelV3CallOptions, string?][] = [
+    const variants: [typeof m, LanguageModelV4CallOptions, string?][] = [
       [{ ...m, provider: 'q' }, base],
       [{ ...m, modelId: 'ft:m' }, base],
       [m, { ...base, prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi!' }] }] }],
@@ -145,11 +145,10 @@ describe('response cache middleware', () => {
   it('ignores a failing write (read-only cache) and still answers', async () => {
     const errors: unknown[] = [];
     const inner = mockModel();
-    // A file where the shard folder should be makes every write fail.
-    const key = cacheKey(inner, { prompt: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }] });
-    mkdirSync(dirname(dirname(entryPath(dir, key))), { recursive: true });
-    writeFileSync(dirname(entryPath(dir, key)), 'not a folder');
-    const model = wrapWithCache(inner, dir, { onWriteError: (e) => errors.push(e) });
+    // A cache folder that is a file makes every write fail, whatever the key.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'not a folder');
+    const model = wrapWithCache(inner, blocked, { onWriteError: (e) => errors.push(e) });
     const r = await generateText({ model, prompt: 'q' });
     expect(r.text).toBe('Osric Vell');
     expect(errors).toHaveLength(1);
@@ -159,7 +158,7 @@ describe('response cache middleware', () => {
 /** A server behind one URL whose weights can be swapped: it reports `served.id` as the answering model. */
 function swappableServer(served: { id: string }) {
   const answer = () => (served.id === 'llama-a.gguf' ? 'Osric Vell' : 'Maren Quist');
-  return new MockLanguageModelV3({
+  return new MockLanguageModelV4({
     provider: 'local-llama.chat',
     modelId: 'default',
     doGenerate: async () => ({ content: [{ type: 'text', text: answer() }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [], response: { modelId: served.id } }),
@@ -172,7 +171,7 @@ function swappableServer(served: { id: string }) {
           { type: 'text-delta', id: '1', delta: answer() },
           { type: 'text-end', id: '1' },
           { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
-        ] satisfies LanguageModelV3StreamPart[],
+        ] satisfies LanguageModelV4StreamPart[],
       }),
     }),
   });

@@ -33,13 +33,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  LanguageModelV3,
-  LanguageModelV3CallOptions,
-  LanguageModelV3FinishReason,
-  LanguageModelV3GenerateResult,
-  LanguageModelV3Middleware,
-  LanguageModelV3StreamPart,
-  LanguageModelV3Usage,
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4FinishReason,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4Middleware,
+  LanguageModelV4StreamPart,
+  LanguageModelV4Usage,
 } from '@ai-sdk/provider';
 import { wrapLanguageModel } from 'ai';
 import { writeFileAtomic } from '../util/fs.js';
@@ -73,7 +73,7 @@ export interface CacheEntry {
   model: { provider: string; modelId: string; reportedModelId: string | null };
   text: string;
   usage: StoredUsage;
-  finishReason: LanguageModelV3FinishReason;
+  finishReason: LanguageModelV4FinishReason;
   cachedAt: string;
 }
 
@@ -96,7 +96,7 @@ export const CACHED_HEADER = 'x-ragvft-cache';
  * `served`: the model id the server last reported for this endpoint and model, with the listing
  * epoch once it changed (see the top).
  */
-export function cacheKey(model: Pick<LanguageModelV3, 'provider' | 'modelId'>, params: LanguageModelV3CallOptions, namespace?: string, served?: string | null): string {
+export function cacheKey(model: Pick<LanguageModelV4, 'provider' | 'modelId'>, params: LanguageModelV4CallOptions, namespace?: string, served?: string | null): string {
   const material = {
     format: CACHE_FORMAT,
     namespace: namespace ?? null,
@@ -128,10 +128,10 @@ export function entryPath(dir: string, key: string): string {
 }
 
 /** Tool calls make the answer depend on more than the prompt: such calls are not cached. */
-const usesTools = (params: LanguageModelV3CallOptions) => (params.tools?.length ?? 0) > 0;
+const usesTools = (params: LanguageModelV4CallOptions) => (params.tools?.length ?? 0) > 0;
 
 /** Finished answers only: 'error'/'other' mean the model did not complete normally. */
-const finishedNormally = (f: LanguageModelV3FinishReason) => f.unified === 'stop' || f.unified === 'length' || f.unified === 'content-filter';
+const finishedNormally = (f: LanguageModelV4FinishReason) => f.unified === 'stop' || f.unified === 'length' || f.unified === 'content-filter';
 
 /** What is remembered per (dir, endpoint, provider, configured model): shared by every middleware of this process. */
 interface ServedState {
@@ -148,7 +148,7 @@ const servedStates = new Map<string, Promise<ServedState>>();
 /** The key material that stands for "this model on this server". */
 const servedKey = (state: ServedState) => (state.epoch ? `${state.reported ?? ''}#${state.epoch}` : state.reported);
 
-function servedState(dir: string, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<ServedState> {
+function servedState(dir: string, model: Pick<LanguageModelV4, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<ServedState> {
   const pair = sha256(stableStringify({ namespace: opts.namespace ?? null, provider: model.provider, modelId: model.modelId })).slice(0, 32);
   // Not `.json`: the `.json` files of the cache are its answer entries, and only they.
   const file = join(dir, 'served', `${pair}.served`);
@@ -180,7 +180,7 @@ function servedState(dir: string, model: Pick<LanguageModelV3, 'provider' | 'mod
   return state;
 }
 
-async function saveServed(s: ServedState, model: Pick<LanguageModelV3, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<void> {
+async function saveServed(s: ServedState, model: Pick<LanguageModelV4, 'provider' | 'modelId'>, opts: ResponseCacheOptions): Promise<void> {
   const record = { format: CACHE_FORMAT, provider: model.provider, modelId: model.modelId, reportedModelId: s.reported, listing: s.listing, epoch: s.epoch, since: new Date().toISOString() };
   try {
     await writeFileAtomic(s.file, `${JSON.stringify(record)}\n`);
@@ -192,9 +192,9 @@ async function saveServed(s: ServedState, model: Pick<LanguageModelV3, 'provider
 /** The id a live answer reported: a non-empty string, else null (the server said nothing). */
 const reportedId = (id: unknown) => (typeof id === 'string' && id.length > 0 ? id : null);
 
-export function createResponseCacheMiddleware(opts: ResponseCacheOptions): LanguageModelV3Middleware {
+export function createResponseCacheMiddleware(opts: ResponseCacheOptions): LanguageModelV4Middleware {
   /** Records what a live call reported; returns the served id that keys its answer. */
-  const observe = async (state: ServedState, model: LanguageModelV3, reported: string | null): Promise<string | null> => {
+  const observe = async (state: ServedState, model: LanguageModelV4, reported: string | null): Promise<string | null> => {
     if (reported === null || reported === state.reported) return servedKey(state);
     const previous = state.reported;
     state.reported = reported;
@@ -209,7 +209,7 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
     return servedKey(state);
   };
 
-  const store = async (key: string, model: LanguageModelV3, reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
+  const store = async (key: string, model: LanguageModelV4, reported: string | null, text: string, usage: LanguageModelV4Usage, finishReason: LanguageModelV4FinishReason) => {
     const entry: CacheEntry = {
       format: CACHE_FORMAT,
       key,
@@ -228,7 +228,7 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
   };
 
   return {
-    specificationVersion: 'v3',
+    specificationVersion: 'v4',
 
     async wrapGenerate({ doGenerate, params, model }) {
       if (usesTools(params)) return doGenerate();
@@ -257,7 +257,7 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
         return { stream: replayStream(hit) };
       }
       const { stream, ...rest } = await doStream();
-      const onComplete = async (reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => {
+      const onComplete = async (reported: string | null, text: string, usage: LanguageModelV4Usage, finishReason: LanguageModelV4FinishReason) => {
         const served = await observe(state, model, reported);
         await store(cacheKey(model, params, opts.namespace, served), model, reported, text, usage, finishReason);
       };
@@ -267,7 +267,7 @@ export function createResponseCacheMiddleware(opts: ResponseCacheOptions): Langu
 }
 
 /** The model with the response cache in front of it. */
-export function wrapWithCache(model: LanguageModelV3, dir: string, opts: Omit<ResponseCacheOptions, 'dir'> = {}): LanguageModelV3 {
+export function wrapWithCache(model: LanguageModelV4, dir: string, opts: Omit<ResponseCacheOptions, 'dir'> = {}): LanguageModelV4 {
   return wrapLanguageModel({ model, middleware: createResponseCacheMiddleware({ ...opts, dir }) });
 }
 
@@ -278,15 +278,15 @@ export function wrapWithCache(model: LanguageModelV3, dir: string, opts: Omit<Re
  * errors or is cancelled (cut connection, abort), or tool/file output means no entry.
  */
 function recordingTap(
-  onComplete: (reported: string | null, text: string, usage: LanguageModelV3Usage, finishReason: LanguageModelV3FinishReason) => Promise<void>,
+  onComplete: (reported: string | null, text: string, usage: LanguageModelV4Usage, finishReason: LanguageModelV4FinishReason) => Promise<void>,
   /** A finished stream that is not cached still tells which model answered. */
   onReported: (reported: string | null) => Promise<unknown>,
 ) {
   let text = '';
   let reported: string | null = null;
   let cacheable = true;
-  let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | null = null;
-  return new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
+  let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | null = null;
+  return new TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart>({
     transform(part, controller) {
       switch (part.type) {
         case 'text-delta':
@@ -314,7 +314,7 @@ function recordingTap(
       controller.enqueue(part);
     },
     async flush() {
-      const f = finish as Extract<LanguageModelV3StreamPart, { type: 'finish' }> | null;
+      const f = finish as Extract<LanguageModelV4StreamPart, { type: 'finish' }> | null;
       if (cacheable && f && finishedNormally(f.finishReason)) await onComplete(reported, text, f.usage, f.finishReason);
       else if (reported !== null) await onReported(reported);
     },
@@ -322,7 +322,7 @@ function recordingTap(
 }
 
 /** The text of a generate result, or null if it holds anything but text (and reasoning). */
-function textOnly(content: LanguageModelV3GenerateResult['content']): string | null {
+function textOnly(content: LanguageModelV4GenerateResult['content']): string | null {
   let text = '';
   for (const part of content) {
     if (part.type === 'text') text += part.text;
@@ -331,7 +331,7 @@ function textOnly(content: LanguageModelV3GenerateResult['content']): string | n
   return text;
 }
 
-function generateResultFrom(e: CacheEntry): LanguageModelV3GenerateResult {
+function generateResultFrom(e: CacheEntry): LanguageModelV4GenerateResult {
   return {
     content: e.text ? [{ type: 'text', text: e.text }] : [],
     finishReason: e.finishReason,
@@ -343,8 +343,8 @@ function generateResultFrom(e: CacheEntry): LanguageModelV3GenerateResult {
 }
 
 /** A stream that replays a stored answer the way a provider would stream it. */
-function replayStream(e: CacheEntry): ReadableStream<LanguageModelV3StreamPart> {
-  const parts: LanguageModelV3StreamPart[] = [
+function replayStream(e: CacheEntry): ReadableStream<LanguageModelV4StreamPart> {
+  const parts: LanguageModelV4StreamPart[] = [
     { type: 'stream-start', warnings: [] },
     { type: 'response-metadata', modelId: e.model.reportedModelId ?? e.model.modelId },
     { type: 'text-start', id: 'cached' },
@@ -382,14 +382,14 @@ const num = (x: number | undefined | null) => (typeof x === 'number' && Number.i
 const opt = (x: number | null | undefined) => (typeof x === 'number' ? x : undefined);
 
 /** Only the counts: `usage.raw` is the provider's payload and is not ours to persist. */
-function toStoredUsage(u: LanguageModelV3Usage): StoredUsage {
+function toStoredUsage(u: LanguageModelV4Usage): StoredUsage {
   return {
     inputTokens: { total: num(u.inputTokens?.total), noCache: num(u.inputTokens?.noCache), cacheRead: num(u.inputTokens?.cacheRead), cacheWrite: num(u.inputTokens?.cacheWrite) },
     outputTokens: { total: num(u.outputTokens?.total), text: num(u.outputTokens?.text), reasoning: num(u.outputTokens?.reasoning) },
   };
 }
 
-function fromStoredUsage(u: StoredUsage): LanguageModelV3Usage {
+function fromStoredUsage(u: StoredUsage): LanguageModelV4Usage {
   return {
     inputTokens: { total: opt(u.inputTokens?.total), noCache: opt(u.inputTokens?.noCache), cacheRead: opt(u.inputTokens?.cacheRead), cacheWrite: opt(u.inputTokens?.cacheWrite) },
     outputTokens: { total: opt(u.outputTokens?.total), text: opt(u.outputTokens?.text), reasoning: opt(u.outputTokens?.reasoning) },

@@ -1,6 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4, LanguageModelV4 } from '@ai-sdk/provider';
 import type { ProviderConfig } from '../config/schema.js';
 import { InputError } from '../util/errors.js';
 import { registerSecret } from '../util/redact.js';
@@ -27,9 +27,9 @@ export type ProviderType = AnyProviderConfig['type'];
 
 /** A configured provider: its models and the endpoint they are served from. */
 export interface ProviderInstance {
-  language(id: string): LanguageModelV3;
+  language(id: string): LanguageModelV4;
   /** Absent when the provider has no embedding models (`local`). */
-  embedding?(id: string): EmbeddingModelV3;
+  embedding?(id: string): EmbeddingModelV4;
   /** Part of the response-cache key, so two servers never share entries. */
   endpoint: string;
 }
@@ -111,9 +111,9 @@ export function isLocal(ref: string): boolean {
 
 export interface ModelRegistry {
   /** The AI SDK model for `<provider>:<model>`. */
-  languageModel(ref: string): LanguageModelV3;
+  languageModel(ref: string): LanguageModelV4;
   /** The AI SDK embedding model for `<provider>:<model>` (API embeddings). */
-  embeddingModel(ref: string): EmbeddingModelV3;
+  embeddingModel(ref: string): EmbeddingModelV4;
   /** `local`, `openai` or `openai-compatible`. */
   providerType(ref: string): string;
   /** The endpoint a model is served from: part of the response-cache key, so two servers never share entries. */

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { generateText } from 'ai';
 import { startOpenAIServer } from './loopback-server.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
@@ -65,7 +65,7 @@ function oracleRetrieve(dataset: Dataset): NonNullable<PipelineSpec['retrieve']>
 }
 
 /** `concurrency` loops sharing one queue of calls, each call timed on its own. */
-async function bareLoop(model: LanguageModelV3, config: Config, dataset: Dataset, concurrency: number): Promise<Figures> {
+async function bareLoop(model: LanguageModelV4, config: Config, dataset: Dataset, concurrency: number): Promise<Figures> {
   const prompts = dataset.questions.map((q) => renderTemplate(config.prompts.closedBook, { question: q.question, asOf: q.asOf ?? 'an unspecified date' }));
   const ms: number[] = [];
   let next = 0;
@@ -91,7 +91,7 @@ async function bareLoop(model: LanguageModelV3, config: Config, dataset: Dataset
 }
 
 /** The real runPipelines: the remote pipeline plus two local ones, every record journaled. */
-async function ragvftRun(remote: LanguageModelV3, config: Config, dataset: Dataset, opts: { local: LocalProvider; fsyncEvery: number }): Promise<RunFigures> {
+async function ragvftRun(remote: LanguageModelV4, config: Config, dataset: Dataset, opts: { local: LocalProvider; fsyncEvery: number }): Promise<RunFigures> {
   const local = opts.local;
   const dir = mkdtempSync(join(tmpdir(), 'ragvft-perf-journal-'));
   const journal = createJournal(join(dir, 'run'), { runId: 'perf', startedAt: new Date().toISOString(), configPath: 'perf', configHash: 'perf', datasetHash: dataset.hash, pipelines: ['remote', 'local-rag', 'local-closed'] }, { fsyncEvery: opts.fsyncEvery });

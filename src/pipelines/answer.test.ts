@@ -1,5 +1,5 @@
 /** What answerQuestion sends to a model and what it keeps of the reply. */
-import { MockLanguageModelV3 } from 'ai/test';
+import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
@@ -9,7 +9,7 @@ const q: Question = { id: 'q1', question: 'Who?', answers: ['X'], category: 'sta
 const base = ConfigSchema.parse({ dataset: 'd' });
 
 function model(usage: { input?: number; output?: number }, finish: 'stop' | 'length' = 'stop') {
-  return new MockLanguageModelV3({
+  return new MockLanguageModelV4({
     modelId: 'configured',
     doGenerate: async () => ({
       content: [{ type: 'text', text: ' X ' }],
@@ -31,7 +31,7 @@ describe('answerQuestion', () => {
 
   it('keeps finish reason and the model id the server reports; no usage is null, not 0', async () => {
     const generation = { ...base.generation, stream: false };
-    const call = (m: MockLanguageModelV3) => answerQuestion({ name: 'p', modelRef: 'x:configured', model: m, retrieve: null }, q, { prompts: base.prompts, generation, abortSignal: new AbortController().signal });
+    const call = (m: MockLanguageModelV4) => answerQuestion({ name: 'p', modelRef: 'x:configured', model: m, retrieve: null }, q, { prompts: base.prompts, generation, abortSignal: new AbortController().signal });
     const a = await call(model({ input: 3, output: 1 }, 'length'));
     expect(a).toMatchObject({ text: 'X', tokens: { input: 3, output: 1 }, finishReason: 'length', responseModelId: 'served-by-server', error: null });
     expect((await call(model({}))).tokens).toBeNull();

@@ -1,4 +1,4 @@
-import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
+import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import { generateText, type LanguageModelUsage, streamText } from 'ai';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
@@ -54,7 +54,7 @@ export async function answerQuestion(
       topP: opts.generation.topP,
       seed: opts.generation.seed,
       stopSequences: opts.generation.stop,
-      providerOptions: opts.generation.providerOptions as SharedV3ProviderOptions | undefined,
+      providerOptions: opts.generation.providerOptions as SharedV4ProviderOptions | undefined,
       abortSignal: opts.abortSignal,
       maxRetries: opts.generation.maxRetries,
     };

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockLanguageModelV3 } from 'ai/test';
+import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../config/schema.js';
 import type { Document, Question } from '../dataset/schema.js';
@@ -24,7 +24,7 @@ const questions: Question[] = ['When was the Vexhollow lighthouse relit?', 'Who 
 );
 
 const model = () =>
-  new MockLanguageModelV3({
+  new MockLanguageModelV4({
     doGenerate: async () => ({
       content: [{ type: 'text', text: 'x' }],
       finishReason: { unified: 'stop', raw: 'stop' },

@@ -1,4 +1,4 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { Chunk } from '../retrieval/chunk.js';
 import type { Retrieval } from '../retrieval/retriever.js';
 
@@ -8,7 +8,7 @@ export type { Retrieval };
 export interface PipelineSpec {
   name: string;
   modelRef: string;
-  model: LanguageModelV3;
+  model: LanguageModelV4;
   /** `asOf` null: the question has no date, so no temporal filter applies. */
   retrieve: ((question: string, asOf: string | null) => Promise<Retrieval>) | null;
 }

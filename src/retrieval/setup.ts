@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { EmbeddingModelV3 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4 } from '@ai-sdk/provider';
 import type { Config } from '../config/schema.js';
 import type { Dataset } from '../dataset/schema.js';
 import { isLocal } from '../models/registry.js';
@@ -42,7 +42,7 @@ export interface RetrievalProgress extends RetrievalLog {
  * fits structurally). Only asked for refs that `isApiModel` accepts.
  */
 export interface EmbeddingModels {
-  embeddingModel(ref: string): EmbeddingModelV3;
+  embeddingModel(ref: string): EmbeddingModelV4;
 }
 
 export interface EmbedderSetup {

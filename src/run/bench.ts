@@ -23,6 +23,7 @@ import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
 import { corpusAsOf } from '../retrieval/snapshot.js';
 import { corpusTimeline } from './timeline.js';
+import { runtimeWarning } from '../util/runtime.js';
 import { InputError } from '../util/errors.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
@@ -174,6 +175,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     warnings.push(msg);
     opts.progress.log(`warning: ${msg}`);
   };
+  const oldNode = runtimeWarning();
+  if (oldNode) warn(oldNode);
   // Remote models and keys are checked before any training, indexing or question: a missing
   // key fails fast. Local fine-tunes join the registry once trained.
   const localDirs: Record<string, string> = {};

@@ -4,7 +4,7 @@
  * (so a resumed run never judges an answer twice). After the run, its cost and its agreement with
  * the lenient and strict decisions are summarized in `run.scoring.judge`.
  */
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import pLimit from 'p-limit';
 import type { Config, Price } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
@@ -15,7 +15,7 @@ import { cohensKappa } from '../stats/agreement.js';
 
 export type GradeFn = (q: Question, answer: string, signal: AbortSignal) => Promise<JudgeScore>;
 
-export function createGrader(judge: NonNullable<Config['judge']>, model: LanguageModelV3, price: Price | null, opts: Pick<Config, 'timeoutMs'> & { maxRetries: number }): GradeFn {
+export function createGrader(judge: NonNullable<Config['judge']>, model: LanguageModelV4, price: Price | null, opts: Pick<Config, 'timeoutMs'> & { maxRetries: number }): GradeFn {
   const j = createJudge({ model, prompt: judge.prompt, labels: judge.labels, maxOutputTokens: judge.maxOutputTokens, maxRetries: opts.maxRetries, timeoutMs: opts.timeoutMs });
   const limit = pLimit(judge.concurrency);
   return (q, answer, signal) =>

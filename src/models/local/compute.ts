@@ -3,7 +3,7 @@
  * thread (worker.ts) or, with `workers: 0`, inline on the calling thread. Either way the same
  * code computes the answer, so answers, usage and response ids do not depend on where it ran.
  */
-import type { LanguageModelV3GenerateResult, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type { LanguageModelV4GenerateResult, LanguageModelV4Usage } from '@ai-sdk/provider';
 import { sha256 } from '../../util/hash.js';
 import { answerWithMemory, answerWithReader, type LocalAnswer } from './answer.js';
 import { Memory, type LocalFinetuneWeights } from './memory.js';
@@ -24,8 +24,8 @@ export interface LocalTask {
 
 export interface LocalOutput {
   text: string;
-  usage: LanguageModelV3Usage;
-  finishReason: LanguageModelV3GenerateResult['finishReason'];
+  usage: LanguageModelV4Usage;
+  finishReason: LanguageModelV4GenerateResult['finishReason'];
   responseId: string;
   /** CPU milliseconds of the answer's computation (see cpuClock). */
   cpuMs: number;

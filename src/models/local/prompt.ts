@@ -20,7 +20,7 @@
  * line); the header's `(valid FROM to TO|present)` or `(valid until TO)` suffix, when present,
  * gives the validity.
  */
-import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { LanguageModelV4Prompt } from '@ai-sdk/provider';
 
 export interface Passage {
   title: string;
@@ -38,7 +38,7 @@ export interface ParsedPrompt {
 }
 
 /** All text the model is given (every message, every text part), for usage counting. */
-export function promptText(prompt: LanguageModelV3Prompt): string {
+export function promptText(prompt: LanguageModelV4Prompt): string {
   const parts: string[] = [];
   for (const m of prompt) {
     if (m.role === 'system') parts.push(m.content);
@@ -48,7 +48,7 @@ export function promptText(prompt: LanguageModelV3Prompt): string {
 }
 
 /** The text of the last user message (the pipelines send one). */
-export function lastUserText(prompt: LanguageModelV3Prompt): string {
+export function lastUserText(prompt: LanguageModelV4Prompt): string {
   for (let i = prompt.length - 1; i >= 0; i--) {
     const m = prompt[i]!;
     if (m.role === 'user') return m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');

@@ -1,4 +1,4 @@
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { generateText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from './index.js';
@@ -16,7 +16,7 @@ Some text.
 Question (asked on 2031-05-01): Which city is the capital of Veltrana today?
 Answer:`;
 
-const options = (user: string, extra: Partial<LanguageModelV3CallOptions> = {}): LanguageModelV3CallOptions => ({
+const options = (user: string, extra: Partial<LanguageModelV4CallOptions> = {}): LanguageModelV4CallOptions => ({
   prompt: [
     { role: 'system', content: 'Answer briefly.' },
     { role: 'user', content: [{ type: 'text', text: user }] },
@@ -24,8 +24,8 @@ const options = (user: string, extra: Partial<LanguageModelV3CallOptions> = {}):
   ...extra,
 });
 
-async function collect(stream: ReadableStream<LanguageModelV3StreamPart>): Promise<LanguageModelV3StreamPart[]> {
-  const parts: LanguageModelV3StreamPart[] = [];
+async function collect(stream: ReadableStream<LanguageModelV4StreamPart>): Promise<LanguageModelV4StreamPart[]> {
+  const parts: LanguageModelV4StreamPart[] = [];
   for await (const p of stream) parts.push(p);
   return parts;
 }
@@ -67,7 +67,7 @@ describe('local provider', () => {
 
   it('exposes spec v3 models', () => {
     const m = provider.languageModel('reader');
-    expect(m).toMatchObject({ specificationVersion: 'v3', provider: 'local', modelId: 'reader', supportedUrls: {} });
+    expect(m).toMatchObject({ specificationVersion: 'v4', provider: 'local', modelId: 'reader', supportedUrls: {} });
   });
 
   it('rejects unknown ids, listing the known ones', () => {
@@ -99,7 +99,7 @@ describe('local provider', () => {
     const parts = await collect(stream);
     expect(parts.map((p) => p.type)).toEqual(['stream-start', 'response-metadata', 'text-start', 'text-delta', 'text-end', 'finish']);
     expect(parts[0]).toEqual({ type: 'stream-start', warnings: [] });
-    const finish = parts.at(-1) as Extract<LanguageModelV3StreamPart, { type: 'finish' }>;
+    const finish = parts.at(-1) as Extract<LanguageModelV4StreamPart, { type: 'finish' }>;
     expect(finish.finishReason).toEqual({ unified: 'stop', raw: 'stop' });
     expect(finish.usage.outputTokens.total).toBe(1);
   });

@@ -13,7 +13,7 @@
  * calls, deadlines and abort signals are not held up by it; `providerMetadata.ragvft.cpuMs` is
  * measured in the worker around the answer's computation (compute.ts, cpuClock).
  */
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from '@ai-sdk/provider';
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult } from '@ai-sdk/provider';
 import type { LocalOutput } from './compute.js';
 import { closeLocalModelWorkers, createLocalBackend, sharedLocalBackend, type LocalBackend } from './pool.js';
 import type { LocalFinetuneWeights } from './memory.js';
@@ -36,7 +36,7 @@ export interface LocalProviderOptions {
 }
 
 export interface LocalProvider {
-  languageModel(id: string): LanguageModelV3;
+  languageModel(id: string): LanguageModelV4;
   /** Terminates the worker threads this provider computes in (pending calls are rejected). Idempotent. */
   close(): Promise<void>;
 }
@@ -72,7 +72,7 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LocalProvi
   const backend = () => own ?? sharedLocalBackend();
 
   return {
-    languageModel(id: string): LanguageModelV3 {
+    languageModel(id: string): LanguageModelV4 {
       if (id === READER_MODEL_ID) return new LocalLanguageModel(id, null, backend, load);
       const dir = finetunes[id];
       if (dir === undefined) {
@@ -88,8 +88,8 @@ export function createLocalProvider(opts: LocalProviderOptions = {}): LocalProvi
   };
 }
 
-class LocalLanguageModel implements LanguageModelV3 {
-  readonly specificationVersion = 'v3';
+class LocalLanguageModel implements LanguageModelV4 {
+  readonly specificationVersion = 'v4';
   readonly provider = 'local';
   readonly supportedUrls = {};
 
@@ -102,14 +102,14 @@ class LocalLanguageModel implements LanguageModelV3 {
   ) {}
 
   /** Computes in a worker (compute.ts); the abort signal rejects at once, queued or computing. */
-  private async run(options: LanguageModelV3CallOptions): Promise<LocalOutput> {
+  private async run(options: LanguageModelV4CallOptions): Promise<LocalOutput> {
     options.abortSignal?.throwIfAborted();
     const loaded = this.dir === null ? undefined : await this.loadWeights(this.dir);
     const task = { modelId: this.modelId, memory: loaded?.key ?? null, input: promptText(options.prompt), user: lastUserText(options.prompt), maxOutputTokens: options.maxOutputTokens };
     return this.backend().run(task, options.abortSignal, loaded?.weights);
   }
 
-  async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     const out = await this.run(options);
     return {
       content: [{ type: 'text', text: out.text }],
@@ -121,21 +121,21 @@ class LocalLanguageModel implements LanguageModelV3 {
     };
   }
 
-  async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const out = await this.run(options);
     const signal = options.abortSignal;
-    const parts: LanguageModelV3StreamPart[] = [
+    const parts: LanguageModelV4StreamPart[] = [
       { type: 'stream-start', warnings: [] },
       { type: 'response-metadata', id: out.responseId, modelId: this.modelId, timestamp: new Date() },
       { type: 'text-start', id: '0' },
       // One delta per word, each with its trailing whitespace, so the deltas join to the answer.
-      ...(out.text.match(/\S+\s*|\s+/g) ?? []).map((delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: '0', delta })),
+      ...(out.text.match(/\S+\s*|\s+/g) ?? []).map((delta): LanguageModelV4StreamPart => ({ type: 'text-delta', id: '0', delta })),
       { type: 'text-end', id: '0' },
       { type: 'finish', usage: out.usage, finishReason: out.finishReason, providerMetadata: { ragvft: { cpuMs: out.cpuMs } } },
     ];
     let next = 0;
     let onAbort: (() => void) | undefined;
-    const stream = new ReadableStream<LanguageModelV3StreamPart>(
+    const stream = new ReadableStream<LanguageModelV4StreamPart>(
       {
         start(controller) {
           // Error the stream as soon as the caller aborts, dropping anything not yet read.

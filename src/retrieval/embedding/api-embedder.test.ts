@@ -1,15 +1,15 @@
-import type { EmbeddingModelV3 } from '@ai-sdk/provider';
-import { MockEmbeddingModelV3 } from 'ai/test';
+import type { EmbeddingModelV4 } from '@ai-sdk/provider';
+import { MockEmbeddingModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { createApiEmbedder, normalize } from './api-embedder.js';
 
 /** A mock embedding API: vector [len, 1, 0] per text, usage = number of texts (or none). */
 function mock(opts: { vector?: (t: string) => number[]; tokens?: boolean } = {}) {
-  const model = new MockEmbeddingModelV3({
+  const model = new MockEmbeddingModelV4({
     provider: 'mock.embedding',
     modelId: 'e1',
     maxEmbeddingsPerCall: 100,
-    doEmbed: async ({ values }: Parameters<EmbeddingModelV3['doEmbed']>[0]) => ({
+    doEmbed: async ({ values }: Parameters<EmbeddingModelV4['doEmbed']>[0]) => ({
       embeddings: values.map((t) => (opts.vector ? opts.vector(t) : [t.length, 1, 0])),
       usage: opts.tokens === false ? undefined : { tokens: values.length },
       warnings: [],

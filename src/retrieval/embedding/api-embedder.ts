@@ -7,7 +7,7 @@
  * L2-normalized so cosine and inner product agree, and the tokens billed counted for the cost
  * report.
  */
-import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
+import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import { embedMany, type EmbeddingModel } from 'ai';
 import type { Embedder } from './types.js';
 import { assertFiniteVector } from './validate.js';
@@ -25,7 +25,7 @@ export interface ApiEmbedderOptions {
   /** Retries per request (AI SDK default 2). */
   maxRetries?: number;
   /** Passed to the provider, e.g. `{ openai: { dimensions: 256 } }`. */
-  providerOptions?: SharedV3ProviderOptions;
+  providerOptions?: SharedV4ProviderOptions;
   abortSignal?: AbortSignal;
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIServer, type OpenAIServer, type PromptInfo } from '../../../test/helpers/openai-server.js';
 import { wrapWithCache } from '../../models/cache.js';
@@ -46,7 +46,7 @@ beforeEach(async () => {
 });
 afterEach(async () => server.close());
 
-const compat = (structured = false): LanguageModelV3 =>
+const compat = (structured = false): LanguageModelV4 =>
   createOpenAICompatible({ name: 'loop', baseURL: server.url, apiKey: 'k', includeUsage: true, ...(structured ? { supportsStructuredOutputs: true } : {}) }).chatModel('judge-m');
 
 const input = (answer: string, extra: Partial<JudgeInput> = {}): JudgeInput => ({
@@ -93,7 +93,7 @@ describe('createJudge on the loopback server', () => {
   });
 
   it('works through the OpenAI Responses API client too (text.format json_schema)', async () => {
-    const judge = createJudge({ model: createOpenAI({ baseURL: server.url, apiKey: 'k' })('gpt-4o-mini') as LanguageModelV3, maxRetries: 0 });
+    const judge = createJudge({ model: createOpenAI({ baseURL: server.url, apiKey: 'k' })('gpt-4o-mini') as LanguageModelV4, maxRetries: 0 });
     expect(await judge.judge(input('Bruno Ott'))).toMatchObject({ ok: true, verdict: 'incorrect', correct: false });
     expect(server.requests[0]!.path).toBe('/v1/responses');
     expect((server.requests[0]!.body as { text: { format: { type: string } } }).text.format.type).toBe('json_schema');

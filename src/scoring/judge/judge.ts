@@ -7,7 +7,7 @@
  * at the token limit, a refusal or a failed call are judge errors (`ok: false`), never a pass.
  * (Substring parsers that test `"CORRECT" in reply` score every "INCORRECT" as a pass.)
  */
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, NoObjectGeneratedError, NoOutputGeneratedError, Output, type LanguageModelUsage } from 'ai';
 import { z } from 'zod';
 import { describeError, explainAbort } from '../../models/errors.js';
@@ -67,7 +67,7 @@ export interface Judge {
 }
 
 export interface CreateJudgeOptions {
-  model: LanguageModelV3;
+  model: LanguageModelV4;
   /** Grading instructions template; default DEFAULT_JUDGE_PROMPT. */
   prompt?: string;
   labels?: JudgeLabelsInput;
