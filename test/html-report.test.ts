@@ -133,7 +133,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in Chromium${HAS_CHROMIUM ? '' : ` (
     const charts = await page.$$eval('section.chart', (sections) =>
       sections.map((s) => ({ id: s.id, unavailable: s.classList.contains('unavailable'), marks: s.querySelectorAll('svg [role="graphics-symbol"]').length, width: s.querySelector('svg')?.getBoundingClientRect().width ?? 0 })),
     );
-    expect(charts.map((c) => c.id)).toEqual(['chart-accuracy', 'chart-freshness', 'chart-time-since-cutoff', 'chart-latency', 'chart-cost', 'chart-comparison']);
+    expect(charts.map((c) => c.id)).toEqual(['chart-accuracy', 'chart-freshness', 'chart-time-since-cutoff', 'chart-latency', 'chart-cost', 'chart-keep-fresh', 'chart-comparison']);
     for (const c of charts) {
       expect(c.unavailable, c.id).toBe(false);
       expect(c.marks, c.id).toBeGreaterThan(3);

@@ -1,3 +1,5 @@
+import type { KeepFreshRow } from '../../claims/freshness/keep-fresh.js';
+import { keepFreshPoints } from './charts/keep-fresh.js';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../compare/compare.js';
 import type { RunResult } from '../../results/schema.js';
@@ -183,5 +185,25 @@ describe('every chart renders to SVG in Node', () => {
 
   it('refuses a spec that asks for data by URL', async () => {
     await expect(renderSvg({ data: { url: 'https://example.com/data.json' }, mark: 'point' })).rejects.toThrow(/loads no external data/);
+  });
+});
+
+describe('keep-fresh chart', () => {
+  const row = (over: Partial<KeepFreshRow>): KeepFreshRow => ({ action: 're-train', subject: 'local:ft', cadenceMonths: 3, updates: 2, tokens: 100, usd: null, localSeconds: 4, staleDays: 45, ...over });
+  it('plots cost against days stale, in USD when every approach has a price, else CPU seconds where measured', () => {
+    const local = keepFreshPoints([row({ action: 're-embed', subject: 'rag', cadenceMonths: null, localSeconds: 0.5, staleDays: 0 }), row({})]);
+    expect(local).toEqual({
+      unit: 'CPU seconds',
+      points: [
+        { approach: 're-embed rag', label: 'on every change', cost: 0.5, staleDays: 0 },
+        { approach: 're-train local:ft', label: 'every 3 months', cost: 4, staleDays: 45 },
+      ],
+      uncosted: [],
+    });
+    expect(keepFreshPoints([row({ usd: 1.5 }), row({ usd: 0.2, cadenceMonths: 1 })])!.unit).toBe('USD');
+    // A row without a figure is named, not plotted as zero.
+    expect(keepFreshPoints([row({ action: 're-embed', subject: 'rag', cadenceMonths: null, localSeconds: null }), row({})])).toMatchObject({ points: [{ cost: 4 }], uncosted: ['re-embed rag (on every change)'] });
+    expect(keepFreshPoints([row({ localSeconds: null })])).toBeNull();
+    expect(keepFreshPoints([])).toBeNull();
   });
 });

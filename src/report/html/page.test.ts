@@ -83,7 +83,7 @@ describe('the page', () => {
     expect(page).toContain(`script-src 'sha256-${hash}'`);
     expect(page).toContain(`<script>${EXPLORER_SCRIPT}</script>`);
     expect(page).not.toMatch(/<img|<link|<iframe|\ssrc=["']?https?:|href=["']?https?:|@import|url\(/);
-    expect(page.match(/<svg/g)).toHaveLength(6);
+    expect(page.match(/<svg/g)).toHaveLength(7);
     expect(page).not.toMatch(/Not drawn/);
   });
 });

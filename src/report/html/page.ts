@@ -13,6 +13,7 @@ import { accuracyChart } from './charts/accuracy.js';
 import type { Chart } from './charts/chart.js';
 import { comparisonChart } from './charts/comparison.js';
 import { costChart } from './charts/cost.js';
+import { keepFreshChart } from './charts/keep-fresh.js';
 import { freshnessChart } from './charts/freshness.js';
 import { latencyChart } from './charts/latency.js';
 import { timeSinceCutoffChart } from './charts/time-since-cutoff.js';
@@ -78,7 +79,7 @@ function header(r: RunResult): Html {
 export async function buildHtmlReport(input: HtmlReportInput): Promise<string> {
   const { result, dataset, comparison } = input;
   const asOf = dataset ? new Map(dataset.questions.flatMap((q) => (q.asOf ? [[q.id, q.asOf] as const] : []))) : null;
-  const charts = [accuracyChart(result), freshnessChart(result), timeSinceCutoffChart(result, asOf), latencyChart(result), costChart(result)];
+  const charts = [accuracyChart(result), freshnessChart(result), timeSinceCutoffChart(result, asOf), latencyChart(result), costChart(result), keepFreshChart(result)];
   const chartHtml = await Promise.all(charts.map(chartSection));
   const compareHtml = comparison ? comparisonSection(comparison, await chartSection(comparisonChart(comparison, result.pipelines.map((p) => p.name)))) : null;
   const scriptHash = createHash('sha256').update(EXPLORER_SCRIPT).digest('base64');

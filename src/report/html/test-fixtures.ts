@@ -47,6 +47,15 @@ export function reportRun(opts: { id?: string; seed?: number; n?: number } = {})
     r.retrieval = { recall: 1, reciprocalRank: 1, chunkRecall: true };
     r.latencyMs = { ...r.latencyMs, search: 2, generate: r.latencyMs.total - 2 };
   }
+  // A corpus timeline (two revisions after the cutoff) and the fine-tune's training data, for the keep-fresh chart.
+  run.run.corpusTimeline = {
+    atCutoff: { documents: 40, tokens: 8000, chunks: 60 },
+    changes: [
+      { date: '2024-03-10', documents: 2, tokens: 400, chunks: 3 },
+      { date: '2024-09-02', documents: 1, tokens: 150, chunks: 1 },
+    ],
+  };
+  run.run.finetunes = { [MODELS['fine-tuned']!]: { trainingTokens: 5000, epochs: 3 } };
   for (const p of run.pipelines) {
     // Retrieval stages and a training cost, as a real run would have them.
     if (p.retrieval) p.summary.stageLatencyMs.search = { p50: 2, p95: 3, p99: 4, mean: 2, count: p.summary.latencyMs.count };
