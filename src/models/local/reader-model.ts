@@ -4,26 +4,9 @@
  * `provenance` names the questions they were fitted on and the figures on questions held out.
  * The yes/no calibration is hand-set (no training set has yes/no questions).
  */
-import type { Logistic } from './calibration.js';
+import type { ReaderModel } from './reader-params.js';
 
-export interface ReaderModel {
-  /** Feature names, in the order of `weights` (reader.ts FEATURES). */
-  features: readonly string[];
-  weights: number[];
-  bias: number;
-  /** P(best candidate is right) from confidenceFeatures(best score, margin). */
-  calibration: Logistic;
-  /** P(yes/no answer is right) from the best unit's coverage. */
-  yesNo: Logistic;
-  /** Answer when the calibrated probability reaches this, else abstain. */
-  threshold: number;
-  /** In hybrid, the reader's confidence from which its answer overrules a memory answer the context does not state. */
-  hybridOverride: number;
-  /** P(memory answer is right | reader disagrees, context lacks it) from its softmax probability and the reader's confidence. */
-  memory: Logistic;
-  /** Where the parameters come from and what they scored on questions held out from fitting. */
-  provenance: { trainedOn: string; heldOut: Record<string, number> };
-}
+export type { ReaderModel };
 
 export const READER_MODEL: ReaderModel = {
   "features": [
