@@ -15,11 +15,22 @@ describe('result JSON Schema', () => {
 });
 
 describe('result schema 2.0 stays readable under 2.1', () => {
-  it('the committed baseline (written before answerInContext and chunkRecall) parses, with those fields null', () => {
-    const raw = JSON.parse(readFileSync('results/baseline/aurelia-offline.json', 'utf8')) as { records: Record<string, unknown>[] };
-    expect(raw.records.some((r) => 'answerInContext' in r)).toBe(false);
+  it('a 2.0 result (the committed baseline with every 2.1 field removed) parses, with those fields null or empty', () => {
+    const raw = JSON.parse(readFileSync('results/baseline/aurelia-offline.json', 'utf8')) as { schemaVersion: string; run: Record<string, unknown>; pipelines: Record<string, unknown>[]; records: Record<string, unknown>[] };
+    raw.schemaVersion = '2.0';
+    for (const k of ['indexAsOf', 'corpusTimeline', 'finetunes']) delete raw.run[k];
+    for (const p of raw.pipelines) {
+      delete p.indexAsOf;
+      delete (p.summary as Record<string, unknown>).cachedEmbeddings;
+    }
+    for (const r of raw.records) {
+      for (const k of ['answerInContext', 'embedCached', 'asOf']) delete r[k];
+      if (r.retrieval) delete (r.retrieval as Record<string, unknown>).chunkRecall;
+    }
     const parsed = ResultSchema.parse(raw);
-    expect(parsed.records.every((r) => r.answerInContext === null && (r.retrieval === null || r.retrieval.chunkRecall === null))).toBe(true);
+    expect(parsed.records.every((r) => r.answerInContext === null && r.embedCached === null && r.asOf === null && (r.retrieval === null || r.retrieval.chunkRecall === null))).toBe(true);
+    expect(parsed.run).toMatchObject({ indexAsOf: null, corpusTimeline: null, finetunes: {} });
+    expect(parsed.pipelines.every((p) => p.indexAsOf === null && p.summary.cachedEmbeddings === 0)).toBe(true);
   });
 
   it('the JSON Schema accepts a 2.0 file: fields added in 2.1 are optional there', () => {
