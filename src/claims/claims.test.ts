@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../dataset/schema.js';
-import { type AnswerFn, type FixtureQuestion, makeQuestions, makeRun, type Outcome, simulated, withChanges } from '../compare/test-fixtures.js';
+import { type AnswerFn, FOUR_PIPELINES, type FixtureQuestion, makeQuestions, makeRun, type Outcome, simulated, withChanges } from '../compare/test-fixtures.js';
 import { deriveSeed, mulberry32 } from '../stats/rng.js';
 import { HYBRID_MARGIN } from './catalogue/hybrid-combines.js';
 import { dataVariant } from './catalogue/paraphrase-helps-finetuning.js';
@@ -10,16 +10,7 @@ import { pipelineRoles } from './roles.js';
 import type { ClaimResult } from './types.js';
 
 const questions = makeQuestions(200);
-const config = {
-  pipelines: [
-    { name: 'closed-book', retrieval: false },
-    { name: 'rag', retrieval: true },
-    { name: 'fine-tuned', retrieval: false },
-    { name: 'hybrid', retrieval: true },
-  ],
-  finetune: { 'ft-paraphrase': { data: 'paraphrase' } },
-};
-const models = { 'closed-book': 'local:reader', rag: 'local:reader', 'fine-tuned': 'local:ft-paraphrase', hybrid: 'local:ft-paraphrase' };
+const { config, models } = FOUR_PIPELINES;
 const run = (pipelines: Record<string, AnswerFn>, over: { config?: Record<string, unknown>; models?: Record<string, string> } = {}) =>
   makeRun({ questions, pipelines, models: over.models ?? models, config: over.config ?? config });
 const claim = (id: string, r: ReturnType<typeof run>) => evaluateClaims(r).find((c) => c.id === id)!;

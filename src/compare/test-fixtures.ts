@@ -57,6 +57,20 @@ export function withChanges(base: AnswerFn, change: (q: FixtureQuestion, i: numb
   };
 }
 
+/** The articles' four setups (closed-book, RAG, fine-tuned, hybrid) as a run's stored config names them, with their models. */
+export const FOUR_PIPELINES = {
+  config: {
+    pipelines: [
+      { name: 'closed-book', retrieval: false },
+      { name: 'rag', retrieval: true },
+      { name: 'fine-tuned', retrieval: false },
+      { name: 'hybrid', retrieval: true },
+    ],
+    finetune: { 'ft-paraphrase': { data: 'paraphrase' } },
+  },
+  models: { 'closed-book': 'local:reader', rag: 'local:reader', 'fine-tuned': 'local:ft-paraphrase', hybrid: 'local:ft-paraphrase' } as Record<string, string>,
+};
+
 export interface MakeRunOptions {
   id?: string;
   datasetHash?: string;

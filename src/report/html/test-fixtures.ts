@@ -3,24 +3,15 @@
  * hybrid) built by the real summary and statistics code, the dataset it was run on (in memory),
  * and hostile text in the places untrusted text reaches the page.
  */
-import { type AnswerFn, makeQuestions, makeRun, simulated, withChanges } from '../../compare/test-fixtures.js';
+import { type AnswerFn, FOUR_PIPELINES, makeQuestions, makeRun, simulated, withChanges } from '../../compare/test-fixtures.js';
 import type { Dataset, Document, Question } from '../../dataset/schema.js';
 import type { RunResult } from '../../results/schema.js';
 
 /** Script tags, an event handler, a cell terminator and Markdown pipes: must all show as text. */
 export const PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2;alert(1)"></td> | a | b |';
 
-export const CONFIG = {
-  dataset: 'nowhere/tiny',
-  pipelines: [
-    { name: 'closed-book', retrieval: false },
-    { name: 'rag', retrieval: true },
-    { name: 'fine-tuned', retrieval: false },
-    { name: 'hybrid', retrieval: true },
-  ],
-  finetune: { 'ft-paraphrase': { data: 'paraphrase' } },
-};
-const MODELS = { 'closed-book': 'local:reader', rag: 'local:reader', 'fine-tuned': 'local:ft-paraphrase', hybrid: 'local:ft-paraphrase' };
+export const CONFIG = { dataset: 'nowhere/tiny', ...FOUR_PIPELINES.config };
+const MODELS = FOUR_PIPELINES.models;
 
 /** Stale on most updated questions, like a fine-tune frozen at its cutoff. */
 const frozen = (p: number, seed: number): AnswerFn => withChanges(simulated(p, seed), (q, i) => (q.category === 'updated' && i % 4 !== 0 ? { correct: false, freshness: 'stale' } : undefined));
