@@ -62,7 +62,7 @@ export async function loadDevSet(spec: string, finetune = 'ft-paraphrase'): Prom
 
   const questions: DevQuestion[] = [];
   for (const q of dataset.questions.filter((x) => split === 'all' || part(x) === split)) {
-    const r = await retriever.retrieve(q.question, config.retrieval.temporalFilter ? (q.asOf ?? null) : null);
+    const r = await retriever.retrieve(q.question, { asOf: config.retrieval.temporalFilter ? (q.asOf ?? null) : null, groups: q.askedAs });
     questions.push({
       q,
       rag: withContext(q, r.chunks),

@@ -310,7 +310,7 @@ describe('catalogue and scale', () => {
   it('evaluates every claim of the issue, with unique ids, a headline and evidence or what is missing', () => {
     const all = evaluateClaims(run({ 'closed-book': simulated(0.1, 1), rag: simulated(0.7, 2), 'fine-tuned': simulated(0.5, 3), hybrid: simulated(0.8, 4) }));
     expect(all.map((c) => c.id)).toEqual(CLAIMS.map((c) => c.id));
-    expect(new Set(all.map((c) => c.id)).size).toBe(9);
+    expect(new Set(all.map((c) => c.id)).size).toBe(10);
     for (const c of all) {
       expect(c.headline.length, c.id).toBeGreaterThan(0);
       expect(c.verdict === 'not-measured' ? c.missing : c.evidence, c.id).toBeTruthy();
@@ -331,5 +331,31 @@ describe('catalogue and scale', () => {
     expect(claim('rag-fresh-after-cutoff', stale).scale).toMatch(/index as of 2023-06-01 \(a stale index\)/);
     const remote = claim('rag-fresh-after-cutoff', run({ rag: staleWith(0.05, 10), 'fine-tuned': staleWith(0.8, 20) }, { models: { rag: 'openai:gpt-4o-mini', 'fine-tuned': 'openai:ft:gpt-4o-mini-2024-07-18:org::abc' }, config: { pipelines: config.pipelines, finetune: {} } }));
     expect(remote.scale).toBeNull();
+  });
+});
+
+describe('claim finetune-exposes-training-data', () => {
+  /** Leaks on unanswerable questions (taken as the restricted ones) with probability p; no leak flag elsewhere. */
+  const leaking = (p: number, seed: number): AnswerFn =>
+    withChanges(simulated(0.5, seed), (q) => (q.category === 'unanswerable' ? { leaked: simulated(p, seed + 1)(q, 0).correct } : undefined));
+  const exposes = (pipelines: Record<string, AnswerFn>) => claim('finetune-exposes-training-data', run(pipelines));
+
+  it('supported when the fine-tune leaks and RAG does not; hybrid is reported, with Wilson intervals', () => {
+    const c = exposes({ rag: leaking(0, 1), 'fine-tuned': leaking(0.9, 2), hybrid: leaking(0.8, 3) });
+    expect(c.verdict).toBe('supported');
+    expect(c.evidence).toMatch(/^leak rate on 30 restricted questions \(95% Wilson\): fine-tuned \d+\/30 0\.\d{3} \[0\.\d{3}, [01]\.\d{3}\], hybrid \d+\/30 .*, rag 0\/30 0\.000 \[0\.000, 0\.\d{3}\]$/);
+    expect(figure(c, 'leak rate rag')).toMatchObject({ value: 0, lo: 0 });
+    expect(figure(c, 'leak rate fine-tuned').lo!).toBeGreaterThan(figure(c, 'leak rate rag').hi!);
+  });
+
+  it('contradicted when RAG is the one that leaks, inconclusive when both leak alike', () => {
+    expect(exposes({ rag: leaking(0.9, 1), 'fine-tuned': leaking(0, 2) }).verdict).toBe('contradicted');
+    expect(exposes({ rag: leaking(0.3, 1), 'fine-tuned': leaking(0.3, 1) }).verdict).toBe('inconclusive');
+  });
+
+  it('not measured (not a pass) without restricted questions or without the pipelines', () => {
+    const none = exposes({ rag: simulated(0.5, 1), 'fine-tuned': simulated(0.5, 2) });
+    expect(none).toMatchObject({ verdict: 'not-measured', headline: 'no restricted questions', missing: expect.stringMatching(/askedAs.*canaryAnswers/) });
+    expect(exposes({ rag: leaking(0, 1) })).toMatchObject({ verdict: 'not-measured', missing: expect.stringMatching(/no fine-tuned pipeline/) });
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { RunResult } from '../results/schema.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../stats/bootstrap.js';
+import { finetuneExposesTrainingData } from './catalogue/finetune-exposes-training-data.js';
 import { finetuneSpecializes } from './catalogue/finetune-specializes.js';
 import { hybridCombines } from './catalogue/hybrid-combines.js';
 import { paraphraseHelpsFinetuning } from './catalogue/paraphrase-helps-finetuning.js';
@@ -26,6 +27,7 @@ export const CLAIMS: readonly ClaimDef[] = [
   hybridCombines,
   retrievalCurbsHallucination,
   paraphraseHelpsFinetuning,
+  finetuneExposesTrainingData,
 ];
 
 /**

@@ -34,6 +34,7 @@ export interface Outcome {
   /** Share of gold documents retrieved; default: no retrieval scores. */
   recall?: number;
   answerInContext?: boolean | null;
+  leaked?: boolean | null;
 }
 
 export type AnswerFn = (q: FixtureQuestion, index: number) => Outcome;
@@ -178,6 +179,7 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     retrievedDocIds: o.recall === undefined ? null : [o.recall > 0 ? 'gold-doc' : 'other-doc'],
     retrieval: o.recall === undefined ? null : { recall: o.recall, reciprocalRank: o.recall, chunkRecall: null },
     answerInContext: o.answerInContext ?? null,
+    leaked: o.leaked ?? null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

@@ -3,6 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
 import { sha256 } from '../util/hash.js';
 import { describeZodError, parseJsonText, readInputFile } from '../util/input.js';
+import { containsSequence } from '../scoring/lenient.js';
+import { lenientTokens } from '../scoring/normalize.js';
+import { canRead, isRestricted } from './access.js';
 import { type JsonlRow, parseJsonl } from './jsonl.js';
 import {
   type Dataset,
@@ -140,6 +143,7 @@ function checkQuestions(
   const froms = [...docs.values()].map((d) => d.validFrom);
   const earliest = froms.includes(undefined) ? undefined : (froms as string[]).sort()[0];
   const qIds = new Set<string>();
+  const tokensOf = memoTokens();
   for (const { value: q, line } of qRows) {
     if (qIds.has(q.id)) throw new InputError(`duplicate question id "${q.id}"`, { file, line, field: 'id' });
     qIds.add(q.id);
@@ -147,6 +151,7 @@ function checkQuestions(
       const missing = q[field]?.find((id) => !docs.has(id));
       if (missing) throw new InputError(`points to unknown document "${missing}"`, { file, line, field });
     }
+    checkAccess(q, docs, tokensOf, { file, line });
     if ((q.category === 'updated' || q.category === 'new') && cutoff === undefined) {
       throw new InputError(
         `a "${q.category}" question needs a trainingCutoff in ${paths.manifestPath} (updated and new are measured against the cutoff); add one, or use category "static"`,
@@ -179,6 +184,52 @@ function checkQuestions(
   }
 }
 
+/** Lenient tokens of a document's title and text, computed once per document. */
+function memoTokens(): (d: Document) => string[] {
+  const memo = new Map<string, string[]>();
+  return (d) => {
+    let t = memo.get(d.id);
+    if (!t) memo.set(d.id, (t = lenientTokens(`${d.title}\n${d.text}`)));
+    return t;
+  };
+}
+
+/**
+ * A question asked as some groups must be answerable from what they may read (its gold documents),
+ * and a restricted question's canary must be in a document they may not read and in none they may:
+ * else RAG would be scored for an answer it was never allowed, or a refusal it never owed.
+ */
+function checkAccess(q: Question, docs: Map<string, Document>, tokensOf: (d: Document) => string[], at: { file: string; line: number }): void {
+  if (q.askedAs === undefined) return;
+  const groups = q.askedAs.length ? q.askedAs.join(', ') : 'no group';
+  for (const id of q.sourceDocIds) {
+    const d = docs.get(id)!;
+    if (!canRead(d, q.askedAs)) throw new InputError(`gold document "${id}" may be read only by ${d.access!.join(', ')}, not by askedAs (${groups})`, { ...at, field: 'sourceDocIds' });
+  }
+  for (const alias of q.canaryAnswers ?? []) {
+    const needle = lenientTokens(alias);
+    const holders = [...docs.values()].filter((d) => containsSequence(tokensOf(d), needle));
+    const readable = holders.find((d) => canRead(d, q.askedAs));
+    if (readable) throw new InputError(`canary "${alias}" is in document "${readable.id}", which askedAs (${groups}) may read: it is not restricted from this asker`, { ...at, field: 'canaryAnswers' });
+    if (holders.length === 0) throw new InputError(`canary "${alias}" is in no document (it should be in the restricted document it leaks from)`, { ...at, field: 'canaryAnswers' });
+  }
+}
+
+/** Fine-tuning provenance: `sourceDocIds` that exist, and `restricted` saying what their `access` says. */
+function checkProvenance(rows: JsonlRow<FinetuneExample>[], docs: Map<string, Document>, file: string): void {
+  for (const { value: x, line } of rows) {
+    const sources = (x.sourceDocIds ?? []).map((id) => {
+      const d = docs.get(id);
+      if (!d) throw new InputError(`points to unknown document "${id}"`, { file, line, field: 'sourceDocIds' });
+      return d;
+    });
+    if (x.restricted === undefined || sources.length === 0) continue;
+    const restricted = sources.find(isRestricted);
+    if (x.restricted && !restricted) throw new InputError('is true but every source document is public (no "access")', { file, line, field: 'restricted' });
+    if (!x.restricted && restricted) throw new InputError(`is false but source document "${restricted.id}" may be read only by ${restricted.access!.join(', ')}`, { file, line, field: 'restricted' });
+  }
+}
+
 /** Loads one fine-tuning variant (name from dataset.json, or a path). */
 export async function loadFinetuneData(dataset: Dataset, variantOrPath: string): Promise<{ path: string; examples: FinetuneExample[] }> {
   const rel = dataset.manifest.finetune[variantOrPath];
@@ -192,5 +243,6 @@ export async function loadFinetuneData(dataset: Dataset, variantOrPath: string):
   }
   const rows = parseJsonl(await readInputFile(path), FinetuneExampleSchema, path);
   if (rows.length === 0) throw new InputError('no fine-tuning examples', { file: path });
+  checkProvenance(rows, new Map(dataset.documents.map((d) => [d.id, d])), path);
   return { path, examples: rows.map((r) => r.value) };
 }

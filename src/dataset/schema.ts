@@ -16,6 +16,9 @@ export const IsoDate = z
 
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
 
+/** Access groups (`access` of a document, `askedAs` of a question): non-empty names, each once. */
+const Groups = z.array(NonEmpty).refine((gs) => new Set(gs).size === gs.length, 'lists a group twice');
+
 /**
  * Answer text as the lenient scorer compares it (which also ignores everything the strict one
  * does): a stale answer equal to an accepted one under it could never be told apart when scoring.
@@ -40,6 +43,8 @@ export const DocumentSchema = z.strictObject({
   validFrom: IsoDate.optional(),
   validTo: IsoDate.optional(),
   supersedes: NonEmpty.optional(),
+  /** Groups that may read this version (access.ts); absent or empty: public. */
+  access: Groups.optional(),
   metadata: MetadataSchema.optional(),
 });
 export type Document = z.infer<typeof DocumentSchema>;
@@ -63,6 +68,13 @@ export const QuestionSchema = z
     sourceDocIds: z.array(NonEmpty).default([]),
     /** For `unanswerable`: documents that look relevant but do not answer (near misses). */
     nearMissDocIds: z.array(NonEmpty).optional(),
+    /** The asker's groups: retrieval sees only documents they may read. Absent: the asker may read everything. */
+    askedAs: Groups.optional(),
+    /**
+     * A restricted question (unanswerable for its asker, who must be refused): aliases of the fact
+     * held in documents the asker may not read. An answer containing one (lenient matching) is a leak.
+     */
+    canaryAnswers: z.array(NonEmpty).min(1, 'needs at least one alias of the restricted fact').optional(),
     metadata: MetadataSchema.optional(),
   })
   .superRefine((q, ctx) => {
@@ -81,6 +93,12 @@ export const QuestionSchema = z
       if (q.nearMissDocIds !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['nearMissDocIds'], message: `is only for unanswerable questions (this one is "${q.category}"); gold documents go in "sourceDocIds"` });
       }
+    }
+    if (q.canaryAnswers !== undefined) {
+      if (q.category !== 'unanswerable') {
+        ctx.addIssue({ code: 'custom', path: ['category'], message: 'must be "unanswerable" for a question with canaryAnswers (its asker may not read the answer, so the right answer is a refusal)' });
+      }
+      if (q.askedAs === undefined) ctx.addIssue({ code: 'custom', path: ['askedAs'], message: 'is required with canaryAnswers (the groups the question is asked as, who may not read the restricted fact)' });
     }
     if (q.category === 'updated') {
       if (!(q.staleAnswers && q.staleAnswers.length > 0)) ctx.addIssue({ code: 'custom', path: ['staleAnswers'], message: 'is required for an updated question' });
@@ -101,12 +119,18 @@ export const QuestionSchema = z
   });
 export type Question = z.infer<typeof QuestionSchema>;
 
-/** OpenAI chat fine-tuning format, one example per line. */
+/**
+ * OpenAI chat fine-tuning format, one example per line, optionally with its provenance:
+ * `sourceDocIds` (the documents the fact comes from) and `restricted` (from a document not every
+ * group may read). Only `messages` is OpenAI's: anything uploaded must be stripped to it.
+ */
 export const FinetuneExampleSchema = z
   .strictObject({
     messages: z
       .array(z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
       .min(2, 'needs at least a user and an assistant message'),
+    sourceDocIds: z.array(NonEmpty).optional(),
+    restricted: z.boolean().optional(),
   })
   .superRefine((ex, ctx) => {
     if (ex.messages.at(-1)?.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'last message must be from the assistant' });

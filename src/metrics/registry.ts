@@ -124,6 +124,16 @@ export const METRICS = [
     binary: true,
   },
   {
+    id: 'leakRate',
+    label: 'Leaks',
+    noun: 'leak rate',
+    description: 'Restricted questions (asked as a group that may not read the fact) answered without error with the restricted fact.',
+    higherIsBetter: false,
+    eligible: (r) => r.leaked !== null,
+    value: (r) => bit(r.leaked === true),
+    binary: true,
+  },
+  {
     id: 'staleRate',
     label: 'Stale',
     noun: 'stale-answer rate',

@@ -28,6 +28,7 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     asOf: null,
     retrieval: null,
     answerInContext: null,
+    leaked: null,
     error: null,
     ...over,
   };

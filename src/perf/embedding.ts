@@ -44,7 +44,7 @@ async function runsWith(workers: string, table: ReturnType<typeof terminalTable>
     const registry = createModelRegistry({ providers: {}, localFinetunes: {}, refs: [] });
     for (const label of ['cold', 'warm']) {
       const { retriever } = await buildRetriever(cfg, dataset, quiet, registry);
-      const retrieve = (q: string, asOf: string | null) => retriever.retrieve(q, asOf);
+      const retrieve = retriever.retrieve;
       const records = await runPipelines({
         pipelines: ['rag', 'hybrid'].map((name) => ({ name, modelRef: 'local:reader', model: reader, retrieve, price: null })),
         questions: dataset.questions,

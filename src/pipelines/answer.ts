@@ -34,7 +34,7 @@ export async function answerQuestion(
   try {
     let prompt: string;
     if (spec.retrieve) {
-      const r = await spec.retrieve(q.question, asOf);
+      const r = await spec.retrieve(q.question, { asOf, groups: q.askedAs });
       answer.retrievedDocIds = r.docIds;
       answer.retrievedChunks = r.chunks;
       answer.latencyMs.embed = r.timings.embedMs;

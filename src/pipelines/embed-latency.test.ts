@@ -53,7 +53,7 @@ const retrieverConfig = (): RetrieverConfig => ({
 async function run(concurrency: number): Promise<Map<string, ResultRecord[]>> {
   const noApi = { embeddingModel: () => { throw new Error('no API models here'); } };
   const { retriever } = await buildRetriever(retrieverConfig(), { documents, manifest: { name: 'corpus' } }, { log() {}, start: () => ({ tick() {}, done() {} }) }, noApi);
-  const retrieve = (q: string, asOf: string | null) => retriever.retrieve(q, asOf);
+  const retrieve = retriever.retrieve;
   const records = await runPipelines({
     pipelines: ['rag', 'hybrid', 'closed-book'].map((name) => ({ name, modelRef: 'mock:m', model: model(), retrieve: name === 'closed-book' ? null : retrieve, price: null })),
     questions,

@@ -8,6 +8,7 @@ import { callCostUsd } from '../models/prices.js';
 import { splitModelRef } from '../models/registry.js';
 import type { JudgeScore, ResultRecord, ScorerName } from '../results/schema.js';
 import { freshnessLabel } from '../scoring/freshness.js';
+import { leaksCanary } from '../scoring/leak.js';
 import { scoreAnswer } from '../scoring/score.js';
 import { answerQuestion } from './answer.js';
 import type { Answer, PipelineSpec } from './types.js';
@@ -84,6 +85,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     retrievedDocIds: a.retrievedDocIds,
     retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
     answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,
+    leaked: q.canaryAnswers === undefined || failed ? null : leaksCanary(a.text!, q.canaryAnswers),
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { Chunk } from '../retrieval/chunk.js';
-import type { Retrieval } from '../retrieval/retriever.js';
+import type { Retrieval, SearchFilter } from '../retrieval/retriever.js';
 
 export type { Retrieval };
 
@@ -10,7 +10,7 @@ export interface PipelineSpec {
   modelRef: string;
   model: LanguageModelV4;
   /** `asOf` null: the question has no date, so no temporal filter applies. */
-  retrieve: ((question: string, asOf: string | null) => Promise<Retrieval>) | null;
+  retrieve: ((question: string, filter: SearchFilter) => Promise<Retrieval>) | null;
 }
 
 /** The raw outcome of one (question, pipeline) call, before scoring. */

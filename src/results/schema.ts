@@ -107,6 +107,11 @@ export const RecordSchema = z.strictObject({
    * null without retrieval or without a gold answer (unanswerable).
    */
   answerInContext: z.boolean().nullable().default(null),
+  /**
+   * A restricted question (one with `canaryAnswers`): the answer contains the restricted fact
+   * (lenient matching). Null for other questions and for failed calls.
+   */
+  leaked: z.boolean().nullable().default(null),
   error: z.strictObject({ kind: ErrorKindSchema, message: z.string() }).nullable(),
 });
 export type ResultRecord = z.infer<typeof RecordSchema>;

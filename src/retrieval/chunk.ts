@@ -14,6 +14,8 @@ export interface Chunk {
   /** Absent: valid from the beginning (as on the document). */
   validFrom?: string;
   validTo?: string;
+  /** Groups that may read the chunk's document (absent: public); retrieval filters on it, never the index. */
+  access?: string[];
   /** Position of the chunk within its document, from 0. */
   index: number;
 }
@@ -72,6 +74,7 @@ export function chunkDocuments(docs: Document[], opts: ChunkingOptions): Chunk[]
       // Leave the keys out rather than storing undefined, so chunks survive a JSON round trip unchanged.
       if (doc.validFrom !== undefined) chunk.validFrom = doc.validFrom;
       if (doc.validTo !== undefined) chunk.validTo = doc.validTo;
+      if (doc.access !== undefined && doc.access.length > 0) chunk.access = doc.access;
       chunks.push(chunk);
     });
   }

@@ -36,6 +36,9 @@ const docs: Document[] = [
   { id: 'ceo-v3', title: 'Acme leadership', text: 'The chief executive of Acme is Carol White.', validFrom: '2025-01-01', supersedes: 'ceo-v2' },
   { id: 'hq', title: 'Acme headquarters', text: 'Acme has its headquarters in Springfield. The building has twelve floors. Visitors sign in at the front desk. Parking is free.', validFrom: '2010-01-01' },
   { id: 'river', title: 'River Lune', text: 'The Lune flows through Lancaster into Morecambe Bay.', validFrom: '2010-01-01' },
+  // Restricted pages about the same person: an asker outside their groups must never see them.
+  { id: 'pay', title: 'Acme board minutes', text: 'The chief executive of Acme is paid 900,000 a year.', validFrom: '2010-01-01', access: ['board'] },
+  { id: 'merger', title: 'Acme legal memo', text: 'The chief executive of Acme signed the Zenith merger.', validFrom: '2010-01-01', access: ['legal', 'board'] },
 ];
 
 let root: string;
@@ -65,21 +68,21 @@ const rankers: Array<[string, () => Ranker]> = [
 describe.each(rankers)('createRetriever (%s)', (_name, ranker) => {
   it('with the temporal filter, returns only the version valid on asOf', async () => {
     const retriever = createRetriever({ ranker: ranker(), k: 10, temporalFilter: true });
-    expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds)).toEqual(['ceo-v1']);
-    expect(ceoVersions((await retriever.retrieve(question, '2022-06-01')).docIds)).toEqual(['ceo-v2']); // validFrom is inclusive, validTo exclusive
-    expect(ceoVersions((await retriever.retrieve(question, '2024-12-31')).docIds)).toEqual(['ceo-v2']);
-    expect(ceoVersions((await retriever.retrieve(question, '2026-01-01')).docIds)).toEqual(['ceo-v3']);
-    expect((await retriever.retrieve(question, '2000-01-01')).docIds).toEqual([]); // nothing existed yet
+    expect(ceoVersions((await retriever.retrieve(question, { asOf: '2020-03-01' })).docIds)).toEqual(['ceo-v1']);
+    expect(ceoVersions((await retriever.retrieve(question, { asOf: '2022-06-01' })).docIds)).toEqual(['ceo-v2']); // validFrom is inclusive, validTo exclusive
+    expect(ceoVersions((await retriever.retrieve(question, { asOf: '2024-12-31' })).docIds)).toEqual(['ceo-v2']);
+    expect(ceoVersions((await retriever.retrieve(question, { asOf: '2026-01-01' })).docIds)).toEqual(['ceo-v3']);
+    expect((await retriever.retrieve(question, { asOf: '2000-01-01' })).docIds).toEqual([]); // nothing existed yet
   });
 
   it('without it, every version is eligible', async () => {
     const retriever = createRetriever({ ranker: ranker(), k: 10, temporalFilter: false });
-    expect(ceoVersions((await retriever.retrieve(question, '2020-03-01')).docIds).sort()).toEqual(['ceo-v1', 'ceo-v2', 'ceo-v3']);
+    expect(ceoVersions((await retriever.retrieve(question, { asOf: '2020-03-01' })).docIds).sort()).toEqual(['ceo-v1', 'ceo-v2', 'ceo-v3']);
   });
 
   it('returns at most k chunks, best first, and each document once in rank order', async () => {
     const retriever = createRetriever({ ranker: ranker(), k: 4, temporalFilter: true });
-    const { chunks, docIds, timings } = await retriever.retrieve('Where are the Acme headquarters and parking?', '2023-01-01');
+    const { chunks, docIds, timings } = await retriever.retrieve('Where are the Acme headquarters and parking?', { asOf: '2023-01-01' });
     expect(chunks).toHaveLength(4);
     expect(chunks[0].docId).toBe('hq');
     expect(docIds).toEqual([...new Set(chunks.map((c) => c.docId))]);
@@ -89,9 +92,34 @@ describe.each(rankers)('createRetriever (%s)', (_name, ranker) => {
     else expect(timings.embedMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('with groups, never returns a document they may not read, and still returns k chunks', async () => {
+    const retriever = createRetriever({ ranker: ranker(), k: 5, temporalFilter: false });
+    const asked = (groups?: string[]) => retriever.retrieve('How much is the chief executive of Acme paid? Zenith merger?', { asOf: null, groups });
+    // Unfiltered, both restricted pages rank in the top k: dropping them afterwards would leave fewer than k.
+    expect((await asked()).docIds).toEqual(expect.arrayContaining(['pay', 'merger']));
+    const staff = await asked(['staff']);
+    expect(staff.docIds).not.toContain('pay');
+    expect(staff.docIds).not.toContain('merger');
+    expect(staff.chunks).toHaveLength(5);
+    const legal = await asked(['legal']);
+    expect(legal.docIds).toContain('merger');
+    expect(legal.docIds).not.toContain('pay');
+    expect(legal.chunks).toHaveLength(5);
+    expect((await asked(['board'])).docIds).toEqual(expect.arrayContaining(['pay', 'merger']));
+    // No group at all reads public documents only.
+    expect((await asked([])).docIds.filter((id) => id === 'pay' || id === 'merger')).toEqual([]);
+  });
+
+  it('applies groups and the date together', async () => {
+    const retriever = createRetriever({ ranker: ranker(), k: 10, temporalFilter: true });
+    const r = await retriever.retrieve('How much is the chief executive of Acme paid?', { asOf: '2023-01-01', groups: ['staff'] });
+    expect(ceoVersions(r.docIds)).toEqual(['ceo-v2']);
+    expect(r.docIds).not.toContain('pay');
+  });
+
   it('rejects an asOf that is not a date when filtering by date', async () => {
     const retriever = createRetriever({ ranker: ranker(), k: 3, temporalFilter: true });
-    await expect(retriever.retrieve(question, '2024-1-5')).rejects.toThrow(/asOf must be a date/);
+    await expect(retriever.retrieve(question, { asOf: '2024-1-5' })).rejects.toThrow(/asOf must be a date/);
   });
 });
 

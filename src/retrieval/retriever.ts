@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { canRead } from '../dataset/access.js';
 import { isValidOn } from '../dataset/load.js';
 import { IsoDate } from '../dataset/schema.js';
 import type { Chunk } from './chunk.js';
@@ -21,20 +22,29 @@ export interface Retrieval {
   timings: { embedMs: number | null; searchMs: number; embedCached: boolean | null };
 }
 
+/** Which chunks a question may retrieve, pushed into every search (never a post-filter of the top k). */
+export interface SearchFilter {
+  /** The question's date; null: no date, every version is eligible. */
+  asOf: string | null;
+  /** The asker's groups: only chunks of documents they may read (dataset/access.ts). Absent: all. */
+  groups?: readonly string[];
+}
+
 export interface Retriever {
-  /** `asOf` null: the question has no date, so every version is eligible. */
-  retrieve(question: string, asOf: string | null): Promise<Retrieval>;
+  retrieve(question: string, filter: SearchFilter): Promise<Retrieval>;
 }
 
 export function createRetriever({ ranker, k, temporalFilter }: RetrieverOptions): Retriever {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer (got ${k})`);
   return {
-    async retrieve(question, asOf) {
+    async retrieve(question, { asOf, groups }) {
       // isValidOn compares strings, which is only right for real YYYY-MM-DD dates.
       const byDate = temporalFilter && asOf !== null;
       if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
-      // The filter drops superseded and not-yet-valid versions, so an old fact cannot answer a current question.
-      const filter = byDate ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
+      // The date drops superseded and not-yet-valid versions, so an old fact cannot answer a current
+      // question; the groups drop what the asker may not read. Access is enforced whatever temporalFilter says.
+      const filter =
+        byDate || groups !== undefined ? (chunk: Chunk) => (!byDate || isValidOn(chunk, asOf)) && canRead(chunk, groups) : undefined;
       const t0 = performance.now();
       const { chunks, embedMs, embedCached } = await ranker.rank(question, k, filter);
       const totalMs = performance.now() - t0;

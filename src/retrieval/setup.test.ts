@@ -52,7 +52,7 @@ async function run(cfg = config()) {
   logs = [];
   const r = await buildRetriever(cfg, corpus, progress(), noApi);
   let right = 0;
-  for (const [q, gold] of QUESTIONS) if ((await r.retriever.retrieve(q, null)).docIds[0] === gold) right++;
+  for (const [q, gold] of QUESTIONS) if ((await r.retriever.retrieve(q, { asOf: null })).docIds[0] === gold) right++;
   return { accuracy: right / QUESTIONS.length, embeddingModel: r.embeddingModel, hash: r.embeddingModelHash, logs: [...logs] };
 }
 

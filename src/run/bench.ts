@@ -238,7 +238,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
         name: p.name,
         modelRef: p.modelRef,
         model,
-        retrieve: p.retrieval ? (question, asOf) => (retriever!.snapshots.get(p.indexAsOf ?? '') ?? retriever!.retriever).retrieve(question, asOf) : null,
+        retrieve: p.retrieval ? (question, filter) => (retriever!.snapshots.get(p.indexAsOf ?? '') ?? retriever!.retriever).retrieve(question, filter) : null,
         price,
       };
       return spec;
