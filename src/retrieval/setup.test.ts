@@ -194,3 +194,19 @@ describe('buildRetriever: retrieval modes', () => {
     expect(r.logs.join('\n')).toMatch(/built BM25 index/);
   });
 });
+
+describe('buildRetriever: access control', () => {
+  it.each(['bm25', 'hybrid'] as const)('%s: one index per date shared by every group; the current index and snapshots filter alike', async (mode) => {
+    const restricted = { documents: documents.map((d) => (d.id === 'd2' ? { ...d, access: ['board'] } : d)), manifest: corpus.manifest };
+    const built = await buildRetriever(config({}, { mode, k: 3, indexSnapshots: ['2031-01-01'] }), restricted, progress(), noApi);
+    expect(logs.filter((l) => /^built BM25 index/.test(l))).toHaveLength(2); // the current corpus and one snapshot, not one per group
+    const question = 'Who commissioned the Zorblax reactor?';
+    for (const retriever of [built.retriever, built.snapshots.get('2031-01-01')!]) {
+      const staff = await retriever.retrieve(question, { asOf: null, groups: ['staff'] });
+      expect(staff.docIds).not.toContain('d2');
+      expect(staff.chunks).toHaveLength(3);
+      expect((await retriever.retrieve(question, { asOf: null, groups: ['board'] })).docIds[0]).toBe('d2');
+      expect((await retriever.retrieve(question, { asOf: null, groups: ['staff'] })).docIds).not.toContain('d2');
+    }
+  });
+});
