@@ -40,6 +40,8 @@ export const DocumentSchema = z.strictObject({
   validFrom: IsoDate.optional(),
   validTo: IsoDate.optional(),
   supersedes: NonEmpty.optional(),
+  /** Groups that may read this document; absent or empty: public. */
+  access: z.array(NonEmpty).optional(),
   metadata: MetadataSchema.optional(),
 });
 export type Document = z.infer<typeof DocumentSchema>;
