@@ -128,14 +128,17 @@ describe('ragvft init from a git repository', () => {
     expect(v.stdout).toMatch(/^ok: cli-ds — 4 documents, 6 questions/);
   });
 
-  it('reads a plain folder: one undated version per file, static and unanswerable only', async () => {
+  it('reads a plain folder (one undated version per file) and counts replies that are not JSON as rejections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ragvft-init-folder-'));
     writeFileSync(join(dir, 'kelor.md'), '# Kelor\n\nKelor is a port on the coast. Kelor exports salt.\n');
+    writeFileSync(join(dir, 'garbled.txt'), 'A page the generator answers in prose.\n');
     const out = join(work, 'folder-ds');
     const report = (await runInit(options(out, { source: dir })))!;
     const ds = await loadDataset(out);
-    expect(ds.documents).toMatchObject([{ id: 'kelor', title: 'Kelor' }]);
-    expect(ds.documents[0]!.validFrom).toBeUndefined();
-    expect(Object.keys(report.questions).sort()).toEqual(['static', 'unanswerable']);
+    expect(ds.documents.map((d) => [d.id, d.title, d.validFrom])).toEqual([['garbled', 'garbled', undefined], ['kelor', 'Kelor', undefined]]);
+    expect(report.questions).toEqual({ static: 1, unanswerable: 1 });
+    // The static and unanswerable replies for garbled.txt, and Kelor's ambiguous item.
+    expect(report.rejections).toEqual({ 'unparseable-generation': 2, ambiguous: 1 });
+    expect(report.generatedItems).toBe(3);
   });
 });

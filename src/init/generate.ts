@@ -4,7 +4,7 @@
  * OpenAI-compatible servers without structured outputs only get `response_format: json_object`.
  */
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { generateText, Output } from 'ai';
+import { generateText, NoObjectGeneratedError, NoOutputGeneratedError, Output } from 'ai';
 import { z } from 'zod';
 import type { Document } from '../dataset/schema.js';
 import { estimateTokens } from '../pipelines/context-budget.js';
@@ -109,27 +109,46 @@ export interface Usage {
   output: number;
 }
 
-async function call<T>(schema: z.ZodType<T>, name: string, p: Prompt, o: CallOptions): Promise<{ value: T; usage: Usage | null }> {
-  const r = await generateText({
-    model: o.model,
-    system: p.system,
-    prompt: p.prompt,
-    output: Output.object({ schema, name }),
-    temperature: 0,
-    maxRetries: o.maxRetries,
-    timeout: o.timeoutMs,
-    abortSignal: o.signal,
-  });
-  const { inputTokens: input, outputTokens: output } = r.usage;
-  return { value: r.output, usage: input !== undefined && output !== undefined ? { input, output } : null };
+const toUsage = (u: { inputTokens?: number; outputTokens?: number } | undefined): Usage | null =>
+  u?.inputTokens !== undefined && u.outputTokens !== undefined ? { input: u.inputTokens, output: u.outputTokens } : null;
+
+/**
+ * One structured call. A reply that is not the JSON asked for (prose, a schema violation, cut at
+ * the token limit, empty) is `value: null`: an answer, not a failure, so it is journaled and the
+ * run can finish (a retry would get the same reply from the response cache). Failed calls throw.
+ */
+async function call<T>(schema: z.ZodType<T>, name: string, p: Prompt, o: CallOptions): Promise<{ value: T | null; usage: Usage | null }> {
+  try {
+    const r = await generateText({
+      model: o.model,
+      system: p.system,
+      prompt: p.prompt,
+      output: Output.object({ schema, name }),
+      temperature: 0,
+      maxRetries: o.maxRetries,
+      timeout: o.timeoutMs,
+      abortSignal: o.signal,
+    });
+    try {
+      return { value: r.output, usage: toUsage(r.usage) };
+    } catch (err) {
+      if (NoOutputGeneratedError.isInstance(err)) return { value: null, usage: toUsage(r.usage) };
+      throw err;
+    }
+  } catch (err) {
+    if (NoObjectGeneratedError.isInstance(err)) return { value: null, usage: toUsage(err.usage) };
+    throw err;
+  }
 }
 
-export async function generateItems(unit: Unit, n: number, o: CallOptions): Promise<{ items: GeneratedItem[]; usage: Usage | null }> {
+/** The unit's items (at most `n`), or `items: null` for a reply that was not the JSON asked for. */
+export async function generateItems(unit: Unit, n: number, o: CallOptions): Promise<{ items: GeneratedItem[] | null; usage: Usage | null }> {
   const { value, usage } = await call<{ items: GeneratedItem[] }>(GENERATED_SCHEMAS[unit.kind], `${unit.kind}_questions`, generationPrompt(unit, n), o);
-  return { items: value.items.slice(0, n), usage };
+  return { items: value ? value.items.slice(0, n) : null, usage };
 }
 
-export async function checkItem(doc: Document, item: { question: string; answer?: string }, o: CallOptions): Promise<{ verdict: CheckVerdict; usage: Usage | null }> {
+/** The check's verdict, or `verdict: null` for a reply that was not the JSON asked for. */
+export async function checkItem(doc: Document, item: { question: string; answer?: string }, o: CallOptions): Promise<{ verdict: CheckVerdict | null; usage: Usage | null }> {
   const { value, usage } = await call(CheckSchema, 'question_check', checkPrompt(doc, item), o);
   return { verdict: value, usage };
 }

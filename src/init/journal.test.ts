@@ -15,7 +15,7 @@ describe('init journal', () => {
     appendFileSync(j.file, '{"type":"generated","key":"b|new","ite'); // killed mid-write
     const again = openInitJournal(dir);
     expect([...again.generated.keys()]).toEqual(['a|static']);
-    expect(again.checked.get('a|static|0')?.verdict.answerable).toBe(true);
+    expect(again.checked.get('a|static|0')?.verdict?.answerable).toBe(true);
     expect(readFileSync(j.file, 'utf8').endsWith('}\n')).toBe(true);
     again.append(gen('b|new'));
     expect([...openInitJournal(dir).generated.keys()]).toEqual(['a|static', 'b|new']);

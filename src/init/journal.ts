@@ -4,7 +4,8 @@
  * line with a single synchronous write as it completes. On open, a torn last line (a crash in
  * mid-write) is cut off; any other bad line is reported. The folder is named by a hash of
  * everything that decides the answers (documents, cutoff, model, prompts, items per unit), so a
- * changed input starts afresh instead of reusing answers to other prompts.
+ * changed input starts afresh instead of reusing answers to other prompts. A reply that was not
+ * the JSON asked for is journaled as `null` (a rejection, not a failure to retry).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,8 @@ import { CheckSchema } from './generate.js';
 
 const UsageSchema = z.object({ input: z.number(), output: z.number() }).nullable();
 const EntrySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('generated'), key: z.string(), items: z.array(z.looseObject({ question: z.string() })), usage: UsageSchema }),
-  z.object({ type: z.literal('checked'), key: z.string(), verdict: CheckSchema, usage: UsageSchema }),
+  z.object({ type: z.literal('generated'), key: z.string(), items: z.array(z.looseObject({ question: z.string() })).nullable(), usage: UsageSchema }),
+  z.object({ type: z.literal('checked'), key: z.string(), verdict: CheckSchema.nullable(), usage: UsageSchema }),
 ]);
 export type JournalEntry = z.infer<typeof EntrySchema>;
 

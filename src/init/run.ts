@@ -158,6 +158,10 @@ export async function runInit(o: InitOptions): Promise<InitReport | null> {
   for (const u of units) {
     const entry = journal.generated.get(u.key);
     if (!entry) continue;
+    if (entry.items === null) {
+      reject('unparseable-generation');
+      continue;
+    }
     (entry.items as GeneratedItem[]).forEach((item, i) => {
       generatedItems++;
       const v = verifyItem(u, item, documents);

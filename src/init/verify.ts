@@ -21,12 +21,18 @@ export const REJECTIONS = {
   'same-as-stale': 'the answer and the stale answer are the same',
   'answer-in-corpus': 'a near miss whose plausible answer is in the corpus',
   malformed: 'an empty question or answer',
+  'unparseable-generation': 'a generation reply that was not the JSON asked for (one per call)',
+  'unparseable-check': 'a check reply that was not the JSON asked for',
   duplicate: 'the same question twice',
   ambiguous: 'the check found it ambiguous',
   'not-answerable': 'the check found it not answerable from its document',
   answerable: 'the check found a near miss answerable',
 } as const;
 export type Rejection = keyof typeof REJECTIONS;
+
+/** Rejected items (an unparseable generation reply counts per call, since it holds no items). */
+export const rejectedItems = (r: Partial<Record<Rejection, number>>) =>
+  Object.entries(r).reduce((sum, [k, n]) => sum + (k === 'unparseable-generation' ? 0 : (n ?? 0)), 0);
 
 /** A generated item that passed the text checks, ready for the model's check. */
 export interface Candidate {
@@ -98,7 +104,8 @@ export function verifyItem(unit: Unit, item: GeneratedItem, corpus: readonly Doc
 }
 
 /** The second pass's verdict on a candidate, as a rejection (null: keep it). */
-export function checkRejection(kind: Category, v: CheckVerdict): Rejection | null {
+export function checkRejection(kind: Category, v: CheckVerdict | null): Rejection | null {
+  if (v === null) return 'unparseable-check';
   if (kind === 'unanswerable') return v.answerable ? 'answerable' : null;
   if (v.ambiguous) return 'ambiguous';
   return v.answerable ? null : 'not-answerable';

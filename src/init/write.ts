@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DATASET_SCHEMA_VERSION, type DatasetManifest, type Document, type FinetuneExample, type Question } from '../dataset/schema.js';
 import { SYSTEM_PROMPT } from '../fixture/generate.js';
 import { InputError } from '../util/errors.js';
-import { REJECTIONS, type Rejection } from './verify.js';
+import { REJECTIONS, type Rejection, rejectedItems } from './verify.js';
 
 export interface Provenance {
   source: string;
@@ -74,7 +74,6 @@ export function provenanceReadme(files: DatasetFiles, p: Provenance): string {
   const byCat = new Map<string, number>();
   for (const q of files.questions) byCat.set(q.category, (byCat.get(q.category) ?? 0) + 1);
   const rejected = Object.entries(p.rejections).filter(([, n]) => n! > 0) as [Rejection, number][];
-  const total = rejected.reduce((s, [, n]) => s + n, 0);
   const chains = new Set(files.documents.map((d) => (d.metadata as { path?: string } | undefined)?.path ?? d.id)).size;
   return [
     `# ${files.name}`,
@@ -96,7 +95,7 @@ export function provenanceReadme(files: DatasetFiles, p: Provenance): string {
     '',
     '## Rejected',
     '',
-    `${total} of ${p.generatedItems} generated items were rejected.`,
+    `${rejectedItems(p.rejections)} of ${p.generatedItems} generated items were rejected.`,
     '',
     ...(rejected.length ? ['| reason | items |', '| --- | --- |', ...rejected.map(([r, n]) => `| ${r}: ${REJECTIONS[r]} | ${n} |`)] : []),
     '',

@@ -1,7 +1,8 @@
 /**
  * For `ragvft init` tests: a small git repository made in a temp folder (four dated commits: add,
  * change a fact after the cutoff, delete a file, add a file), and a scripted generator for the
- * loopback OpenAI-compatible server that answers each prompt by its `Task:` and `Document:` lines.
+ * loopback OpenAI-compatible server that answers each prompt by its `Task:` and `Document:` lines
+ * (and in prose, not JSON, for a document `garbled`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,7 @@ export function scriptedGenerator(p: PromptInfo): string {
   const task = /^Task: (\w+)$/m.exec(p.user)?.[1];
   const doc = /^Document: (\S+)$/m.exec(p.user)?.[1];
   if (task === 'check') return JSON.stringify(check(p.user));
+  if (doc === 'garbled') return 'Sure! Here are some great questions about this document.';
   return JSON.stringify(SCRIPT[`${task}|${doc}`] ?? { items: [] });
 }
 

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { type Estimate, InitDeclined, InitIncomplete, runInit } from '../../init/run.js';
-import { REJECTIONS, type Rejection } from '../../init/verify.js';
+import { REJECTIONS, type Rejection, rejectedItems } from '../../init/verify.js';
 import { createProgress } from '../../run/progress.js';
 import { InputError } from '../../util/errors.js';
 import { installWarningDedup } from './judge-check.js';
@@ -90,7 +90,7 @@ export function registerInit(program: Command): void {
           [
             `wrote ${relative(process.cwd(), report.out) || '.'}`,
             `${report.documents} document versions, ${total} questions (${cats})`,
-            `rejected ${rejected.reduce((a, [, k]) => a + k, 0)} of ${report.generatedItems} generated items${rejected.length ? ':' : ''}`,
+            `rejected ${rejectedItems(report.rejections)} of ${report.generatedItems} generated items${rejected.length ? ':' : ''}`,
             ...rejected.map(([r, k]) => `  ${String(k).padStart(4)}  ${r}: ${REJECTIONS[r]}`),
             `fine-tuning: ${report.finetune.plain} plain, ${report.finetune.paraphrase} paraphrase examples`,
             `model calls: ${report.usage.calls}, ${n(report.usage.input)} input and ${n(report.usage.output)} output tokens`,
