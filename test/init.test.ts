@@ -87,6 +87,9 @@ describe('ragvft init from a git repository', () => {
     expect(plain.map((p) => p[1]).sort()).toEqual(['Anna Kros', 'Velm', 'salt']);
     expect(plain.map((p) => p[0])).not.toContain('Who is the mayor of Badan now?');
     expect((await loadFinetuneData(ds, 'paraphrase')).examples).toHaveLength(6);
+    // Each example names the version valid at the cutoff; the restricted Badan page's are marked.
+    const marks = (await loadFinetuneData(ds, 'plain')).examples.map((e) => [e.messages[2]!.content, e.sourceDocIds, e.restricted]);
+    expect(marks).toEqual(expect.arrayContaining([['Anna Kros', ['badan'], true], ['Velm', ['badan'], true], ['salt', ['kelor'], undefined]]));
 
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     expect(readme).toContain('| commits | 4,');

@@ -109,6 +109,10 @@ export const FinetuneExampleSchema = z
     messages: z
       .array(z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
       .min(2, 'needs at least a user and an assistant message'),
+    /** Document versions the example's fact comes from (strip to `messages` before an upload to OpenAI). */
+    sourceDocIds: z.array(NonEmpty).optional(),
+    /** True when a source document has `access` groups: the fact is not public. */
+    restricted: z.boolean().optional(),
   })
   .superRefine((ex, ctx) => {
     if (ex.messages.at(-1)?.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'last message must be from the assistant' });

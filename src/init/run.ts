@@ -249,10 +249,10 @@ function finetuneData(kept: readonly Candidate[]): { plain: ReturnType<typeof fi
   const paraphrase = [];
   for (const c of kept) {
     const answer = c.kind === 'static' ? c.answers[0] : c.kind === 'updated' ? c.staleAnswers![0] : undefined;
-    if (answer === undefined) continue;
+    if (answer === undefined || !c.atCutoff) continue;
     const wordings = c.paraphrases.length > 0 ? c.paraphrases : [c.question];
-    plain.push(finetuneExample(wordings[0]!, answer));
-    for (const w of wordings) paraphrase.push(finetuneExample(w, answer));
+    plain.push(finetuneExample(wordings[0]!, answer, c.atCutoff));
+    for (const w of wordings) paraphrase.push(finetuneExample(w, answer, c.atCutoff));
   }
   return { plain, paraphrase };
 }

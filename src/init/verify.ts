@@ -43,6 +43,8 @@ export interface Candidate {
   paraphrases: string[];
   source: Document;
   asOf: string;
+  /** Static and updated: the version valid at the cutoff, which the fine-tuning example comes from. */
+  atCutoff?: Document;
   /** Unanswerable: what a guesser would say (never an accepted answer). */
   plausibleAnswer?: string;
 }
@@ -86,7 +88,7 @@ export function verifyItem(unit: Unit, item: GeneratedItem, corpus: readonly Doc
   if (!inSource(unit.source)) return reject(unit.kind === 'static' && unit.earlier && inSource(unit.earlier) ? 'answer-changed' : 'answer-not-in-source');
   if (unit.kind === 'static') {
     if (unit.earlier && !inSource(unit.earlier)) return reject('answer-not-in-source');
-    return { ok: true, candidate: { ...base, kind: 'static', answers } };
+    return { ok: true, candidate: { ...base, kind: 'static', answers, atCutoff: unit.earlier ?? unit.source } };
   }
   const stale = item.staleAnswer?.trim();
   if (unit.kind === 'updated' && stale) {
@@ -96,7 +98,7 @@ export function verifyItem(unit: Unit, item: GeneratedItem, corpus: readonly Doc
     if (!occursIn(unit.earlier!.text, stale)) return reject('stale-not-in-earlier');
     if (occursIn(unit.source.text, stale)) return reject('stale-still-current');
     if (accepted.some((a) => occursIn(unit.earlier!.text, a))) return reject('answer-in-earlier');
-    return { ok: true, candidate: { ...base, kind: 'updated', answers: accepted, staleAnswers: [stale] } };
+    return { ok: true, candidate: { ...base, kind: 'updated', answers: accepted, staleAnswers: [stale], atCutoff: unit.earlier! } };
   }
   // A new fact: in a new document, or added to a changed one without an earlier value.
   if (unit.earlier && inSource(unit.earlier)) return reject('answer-in-earlier');

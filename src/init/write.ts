@@ -38,13 +38,18 @@ export async function assertOutputFree(dir: string, force: boolean): Promise<voi
 
 const jsonl = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
 
-/** The fine-tuning example of one fact: the question as the user asks, the answer as the model says. */
-export const finetuneExample = (question: string, answer: string): FinetuneExample => ({
+/**
+ * The fine-tuning example of one fact: the question as the user asks, the answer as the model says,
+ * the source document, and `restricted` when that document has access groups.
+ */
+export const finetuneExample = (question: string, answer: string, source: Document): FinetuneExample => ({
   messages: [
     { role: 'system', content: SYSTEM_PROMPT },
     { role: 'user', content: question },
     { role: 'assistant', content: answer },
   ],
+  sourceDocIds: [source.id],
+  ...(source.access?.length ? { restricted: true } : {}),
 });
 
 export async function writeDataset(dir: string, files: DatasetFiles, prov: Provenance): Promise<void> {
