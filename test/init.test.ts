@@ -51,7 +51,7 @@ describe('ragvft init from a git repository', () => {
     const before = server.requests.length;
     server.setFaults(undefined);
     // Second run, response cache off: only the failed generation and its one check are asked.
-    const report = (await runInit(options(out, { cache: false })))!;
+    const report = await runInit(options(out, { cache: false }));
     const asked = server.requests.slice(before).map(userOf);
     expect(asked).toHaveLength(2);
     expect(asked[0]).toContain('Task: unanswerable\\nDocument: velm');
@@ -136,7 +136,7 @@ describe('ragvft init from a git repository', () => {
     writeFileSync(join(dir, 'kelor.md'), '# Kelor\n\nKelor is a port on the coast. Kelor exports salt.\n');
     writeFileSync(join(dir, 'garbled.txt'), 'A page the generator answers in prose.\n');
     const out = join(work, 'folder-ds');
-    const report = (await runInit(options(out, { source: dir })))!;
+    const report = await runInit(options(out, { source: dir }));
     const ds = await loadDataset(out);
     expect(ds.documents.map((d) => [d.id, d.title, d.validFrom])).toEqual([['garbled', 'garbled', undefined], ['kelor', 'Kelor', undefined]]);
     expect(report.questions).toEqual({ static: 1, unanswerable: 1 });

@@ -78,7 +78,7 @@ export class InitDeclined extends Error {}
 /** Some model calls failed; what succeeded is journaled and the same command resumes. */
 export class InitIncomplete extends Error {}
 
-export async function runInit(o: InitOptions): Promise<InitReport | null> {
+export async function runInit(o: InitOptions): Promise<InitReport> {
   const cutoff = IsoDate.safeParse(o.cutoff);
   if (!cutoff.success) throw new InputError(`--cutoff ${o.cutoff}: ${cutoff.error.issues[0]!.message}`);
   if (!Number.isInteger(o.perUnit) || o.perUnit < 1) throw new InputError(`--per-doc must be a whole number of at least 1, got ${o.perUnit}`);
@@ -257,7 +257,7 @@ function finetuneData(kept: readonly Candidate[]): { plain: ReturnType<typeof fi
   return { plain, paraphrase };
 }
 
-export const describeRejections = (r: Partial<Record<Rejection, number>>) =>
+const describeRejections = (r: Partial<Record<Rejection, number>>) =>
   Object.entries(r)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ') || 'none rejected';

@@ -82,7 +82,6 @@ export function registerInit(program: Command): void {
           signal: controller.signal,
           command: `ragvft init ${process.argv.slice(3).join(' ')}`,
         });
-        if (!report) return;
         const cats = Object.entries(report.questions).map(([c, k]) => `${c} ${k}`).join(', ');
         const total = Object.values(report.questions).reduce((a, k) => a + k, 0);
         const rejected = Object.entries(report.rejections) as [Rejection, number][];
