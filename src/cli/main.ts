@@ -12,6 +12,7 @@ import { registerFinetune } from './commands/finetune.js';
 import { registerValidate } from './commands/validate.js';
 import { registerJudgeCheck } from './commands/judge-check.js';
 import { registerReport } from './commands/report.js';
+import { registerInit } from './commands/init.js';
 
 /** Builds the CLI; exit codes: 0 ok, 1 failure/regression, 2 bad input. */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerFinetune(program);
   registerValidate(program);
+  registerInit(program);
   registerCompare(program);
   registerJudgeCheck(program);
   registerReport(program);

@@ -1,5 +1,6 @@
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { describeZodError, readInputFile, readJsonFile } from '../util/input.js';
 import { InputError } from '../util/errors.js';
 import { type Config, ConfigSchema, configProblems } from './schema.js';
@@ -51,4 +52,16 @@ export async function loadConfig(path = DEFAULT_CONFIG): Promise<LoadedConfig> {
   if (problem) throw new InputError(problem.message, { file: abs, field: problem.field });
   const datasetPath = isAbsolute(config.dataset) ? config.dataset : resolve(dirname(abs), config.dataset);
   return { path: abs, config, datasetPath };
+}
+
+/**
+ * For commands whose config is optional (providers, cacheDir, prices): the given config, else the
+ * default one where it exists (this repository), else the built-in defaults (`path` null).
+ */
+export async function loadConfigOrDefault(path: string | undefined): Promise<{ config: Config; path: string | null }> {
+  if (path !== undefined || existsSync(resolve(DEFAULT_CONFIG))) {
+    const loaded = await loadConfig(path ?? DEFAULT_CONFIG);
+    return { config: loaded.config, path: loaded.path };
+  }
+  return { config: ConfigSchema.parse({ dataset: '.' }), path: null };
 }

@@ -13,13 +13,12 @@
  *
  * Exit codes: 0 report printed (whatever the agreement), 2 bad input (file, config, usage).
  */
-import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { ConfigSchema, type Config } from '../../config/schema.js';
-import { DEFAULT_CONFIG, loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { DEFAULT_CONFIG, loadConfigOrDefault } from '../../config/load.js';
 import { parseJsonl } from '../../dataset/jsonl.js';
 import { wrapWithCache } from '../../models/cache.js';
 import { callCostUsd, lookupPrice } from '../../models/prices.js';
@@ -310,23 +309,10 @@ export function registerJudgeCheck(program: Command): Command {
     });
 }
 
-/** Loads the config (explicit, else the default if it exists, else built-in defaults). */
-async function loadJudgeCheckConfig(path: string | undefined): Promise<{ config: Config; path: string | null }> {
-  if (path !== undefined) {
-    const loaded = await loadConfig(path);
-    return { config: loaded.config, path: loaded.path };
-  }
-  if (existsSync(resolve(DEFAULT_CONFIG))) {
-    const loaded = await loadConfig(DEFAULT_CONFIG);
-    return { config: loaded.config, path: loaded.path };
-  }
-  return { config: ConfigSchema.parse({ dataset: '.' }), path: null };
-}
-
 /** The whole command without printing: InputError on bad input (exit 2). */
 export async function runJudgeCheck(file: string, opts: Omit<JudgeCheckCliOptions, 'format'>): Promise<JudgeCheckReport> {
   const rows = await readLabelledFile(file);
-  const { config, path: configPath } = await loadJudgeCheckConfig(opts.config);
+  const { config, path: configPath } = await loadConfigOrDefault(opts.config);
   const judgeConfig = resolveJudgeConfig(config, opts.judge, configPath);
   const ref = judgeConfig.model;
   const registry = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: [ref] });
@@ -361,7 +347,7 @@ export async function runJudgeCheck(file: string, opts: Omit<JudgeCheckCliOption
  * openai-compatible provider without structured outputs): print each distinct one once.
  * Leaves a logger the user configured alone.
  */
-function installWarningDedup(): void {
+export function installWarningDedup(): void {
   const g = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
   if (g.AI_SDK_LOG_WARNINGS !== undefined) return;
   const seen = new Set<string>();
