@@ -34,6 +34,8 @@ export interface Outcome {
   /** Share of gold documents retrieved; default: no retrieval scores. */
   recall?: number;
   answerInContext?: boolean | null;
+  citations?: string[] | null;
+  citation?: ResultRecord['citation'];
 }
 
 export type AnswerFn = (q: FixtureQuestion, index: number) => Outcome;
@@ -178,6 +180,8 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     retrievedDocIds: o.recall === undefined ? null : [o.recall > 0 ? 'gold-doc' : 'other-doc'],
     retrieval: o.recall === undefined ? null : { recall: o.recall, reciprocalRank: o.recall, chunkRecall: null },
     answerInContext: o.answerInContext ?? null,
+    citations: o.citations ?? null,
+    citation: o.citation ?? null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

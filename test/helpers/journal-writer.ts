@@ -35,6 +35,8 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
     retrievedDocIds: ['d1', 'd2'],
     retrieval: { recall: 1, reciprocalRank: 1, chunkRecall: true },
     answerInContext: true,
+    citations: null,
+    citation: null,
     error: null,
   };
 }
