@@ -44,6 +44,9 @@ const CASES: [string, string, string[]][] = [
   ['Orsk\n**Sources:** [city-badan]', 'Orsk', ['city-badan']],
   ['Orsk (source: city-badan)', 'Orsk', ['city-badan']],
   ['Orsk\nReferences： city-badan | ship-badan', 'Orsk', ['city-badan', 'ship-badan']],
+  ['Orsk\nSources: https://example.org/wiki/city-badan, #2', 'Orsk', ['city-badan', 'river-badan.v2']],
+  // A label word inside a sentence is prose.
+  ['It is open source: free to use', 'It is open source: free to use', []],
 ];
 
 describe('parseCitations', () => {

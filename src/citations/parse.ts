@@ -3,13 +3,14 @@
  *
  * Two places hold citations:
  * - a **sources part**: everything after the first label `Sources:`, `Source:`, `References:`,
- *   `Citations:`, `Cited documents:`, `Documents used:` (any case, bold or not, `:` or `：`). In it
- *   every token that names a known id (shown in the context or in the corpus) is a citation, and so
- *   is every token that merely looks like an id (letters/digits with `-`, `_`, `.`, `:`, `/` or
- *   `#`, or a digit): an invented id is a fabricated citation, not noise. Brackets of any kind,
- *   quotes, footnote carets, list markers and trailing punctuation are dropped; markdown links
- *   count by their text or, failing that, by their URL's last path segment. `none`, `n/a` cite
- *   nothing; plain words ("the context") are not ids.
+ *   `Citations:`, `Cited documents:`, `Documents used:` (any case, bold or not, `:` or `：`) that
+ *   starts a line or follows punctuation or a bracket ("open source: yes" is prose). In it every
+ *   token that names a known id (shown in the context or in the corpus) is a citation, and so is
+ *   every token that merely looks like an id (letters/digits with `-`, `_`, `.`, `:`, `/` or `#`,
+ *   or a digit): an invented id is a fabricated citation, not noise. Brackets of any kind, quotes,
+ *   footnote carets, list markers and trailing punctuation are dropped; markdown links count by
+ *   their text or, failing that, by their URL's last path segment (so does a bare URL); `#2` is
+ *   passage 2. `none`, `n/a` cite nothing; plain words ("the context") are not ids.
  * - **inline markers** in the answer: `[id]`, `[id, id]`, `[^id]`, `(id)`, `【id】`, whose every
  *   token is a known id (or a numbered reference, below). Other brackets ("[sic]", "(city)") are
  *   prose and stay.
@@ -38,7 +39,8 @@ export interface ParsedAnswer {
   citations: string[];
 }
 
-const LABEL = /(?:\*\*|__)?\b(?:sources?|references?|citations?|cited\s+(?:documents?|sources?)|documents?\s+used)\b(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?/i;
+/** A label starts the text or a line, or follows punctuation or a bracket ("Orsk. Source: …", "Orsk (source: …)"). */
+const LABEL = /(?<=^|[\n.;,!?()[\]{}|—–-][ \t]*)(?:\*\*|__)?\b(?:sources?|references?|citations?|cited\s+(?:documents?|sources?)|documents?\s+used)\b(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?/i;
 const MARKDOWN_LINK = /\[([^\]\n]*)\]\(([^)\s]*)\)/g;
 /** Inline groups: [..] (footnote caret allowed), 【..】, (..). */
 const INLINE_GROUP = /\[\^?([^[\]\n]*)\]|【([^】\n]*)】|\(([^()\n]*)\)/g;
@@ -116,8 +118,12 @@ function resolveToken(raw: string, mode: Mode, lookup: ReadonlyMap<string, strin
   if (t === '' || NOTHING.has(t.toLowerCase())) return null;
   const known = lookup.get(t.toLowerCase());
   if (known !== undefined) return known;
-  if (/^\d+$/.test(t) && mode !== 'paren') {
-    const n = Number(t);
+  // A bare URL names the document of its last path segment, when that is one.
+  const url = /^https?:\/\/\S*\/([^/?#]+)\/?(?:[?#]\S*)?$/i.exec(t);
+  if (url && lookup.has(url[1]!.toLowerCase())) return lookup.get(url[1]!.toLowerCase())!;
+  const number = /^#?(\d+)$/.exec(t);
+  if (number && mode !== 'paren') {
+    const n = Number(number[1]);
     if (n >= 1 && n <= shown.length) return shown[n - 1]!;
     return mode === 'label' ? `#${n}` : null;
   }
