@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultSchema, type ResultRecord, type RunResult } from '../src/results/schema.js';
 import { RELAYED_SIGNAL_MS } from '../src/cli/commands/bench.js';
+import { ConfigSchema } from '../src/config/schema.js';
 import { readJournal } from '../src/run/journal.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { defaultAnswer, startOpenAIServer, type Fault, type OpenAIServer, type RecordedRequest } from './helpers/openai-server.js';
@@ -27,8 +28,9 @@ const PRICE = { input: 2.5, output: 10 }; // USD per 1M tokens
 const PIPELINES = ['closed-book', 'rag'] as const;
 const QUESTIONS = ['q1', 'q2', 'q3', 'q4', 'q5'];
 const PAIRS = PIPELINES.length * QUESTIONS.length;
-/** Default config prompts (schema defaults), to recompute the server's usage rule. */
-const SYSTEM = "Answer the question with a short phrase only. If you do not know the answer, reply exactly: I don't know";
+/** Default config prompts (schema defaults: the instructions, then the citation request), to recompute the server's usage rule. */
+const DEFAULT_PROMPTS = ConfigSchema.parse({ dataset: 'd' }).prompts;
+const SYSTEM = `${DEFAULT_PROMPTS.system}\n${DEFAULT_PROMPTS.cite}`;
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 const pairKey = (pipeline: string, questionId: string) => `${pipeline}/${questionId}`;

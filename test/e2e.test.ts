@@ -89,6 +89,23 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(ft.latencyMs.count).toBe(5);
   });
 
+  it('RAG cites the document it answered from; the scored answer carries no citation', () => {
+    const rag = result.records.filter((r) => r.pipeline === 'rag');
+    const answered = rag.filter((r) => r.error === null && !r.abstained);
+    expect(answered.length).toBeGreaterThanOrEqual(3);
+    for (const r of answered) {
+      expect(r.answer).not.toMatch(/sources?:/i);
+      expect(r.citations!.length, r.questionId).toBe(1);
+      expect(r.retrievedDocIds).toContain(r.citations![0]);
+      expect(r.citation).toMatchObject({ cited: 1, fabricated: 0, notInCorpus: 0 });
+    }
+    expect(rag.find((r) => r.questionId === 'q2')).toMatchObject({ answer: 'Osric Vell', citations: ['orsk-v2'], citation: { correct: 1, precision: 1, recall: 1 } });
+    // Without retrieval nothing is shown, and the local fine-tune names no document.
+    for (const r of result.records.filter((x) => x.pipeline === 'fine-tuned' || x.pipeline === 'closed-book')) expect(r).toMatchObject({ citations: [], citation: { cited: 0 } });
+    const summary = result.pipelines.find((p) => p.name === 'rag')!.summary;
+    expect(summary.metrics.citationRate).toMatchObject({ value: 1, n: answered.length });
+  });
+
   it('prints one screen: the headline table, the claims and the JSON path, within 100 columns', () => {
     const lines = stdout.trimEnd().split('\n');
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);

@@ -208,7 +208,7 @@ describe('the loopback server itself', () => {
 
 describe('answerQuestion over the real clients', () => {
   const q: Question = { id: 'q1', question: PROMPT, answers: ['Osric Vell'], asOf: '2031-06-01', category: 'updated', sourceDocIds: [] } as unknown as Question;
-  const prompts = { system: SYSTEM, closedBook: '{{question}}', withContext: '{{context}}\n{{question}}' };
+  const prompts = { system: SYSTEM, closedBook: '{{question}}', withContext: '{{context}}\n{{question}}', cite: false as const };
   const spec = (model: LanguageModelV4): PipelineSpec => ({ name: 'closed-book', modelRef: 'loop:m', model, retrieve: null });
   const ask = (model: LanguageModelV4, o: { stream: boolean; maxRetries?: number; timeoutMs?: number }) =>
     answerQuestion(spec(model), q, {
@@ -332,7 +332,7 @@ describe('response cache against the real clients', () => {
     const dir = join(tmp, 'cache-answer');
     const model = wrapWithCache(compatModel(), dir);
     const q = { id: 'q1', question: PROMPT, answers: ['x'], asOf: '2031-06-01', category: 'static', sourceDocIds: [] } as unknown as Question;
-    const opts = { prompts: { system: SYSTEM, closedBook: '{{question}}', withContext: '{{question}}' }, generation: { maxOutputTokens: 64, temperature: 0, stream: true, maxRetries: 0 } };
+    const opts = { prompts: { system: SYSTEM, closedBook: '{{question}}', withContext: '{{question}}', cite: false as const }, generation: { maxOutputTokens: 64, temperature: 0, stream: true, maxRetries: 0 } };
     const a1 = await answerQuestion({ name: 'p', modelRef: 'loop:m', model, retrieve: null }, q, { ...opts, abortSignal: AbortSignal.timeout(5_000) });
     const a2 = await answerQuestion({ name: 'p', modelRef: 'loop:m', model, retrieve: null }, q, { ...opts, abortSignal: AbortSignal.timeout(5_000) });
     expect([a1.cached, a2.cached]).toEqual([false, true]);
@@ -408,7 +408,7 @@ describe('secrets never leak', () => {
     const journalDir = join(tmp, 'secret-journal');
     const journal = createJournal(journalDir, { runId: 'secret', startedAt: new Date().toISOString(), configPath: 'c', configHash: 'h', datasetHash: 'd', pipelines: ['p'] });
     const q = (id: string) => ({ id, question: `${PROMPT} ${id}`, answers: ['x'], asOf: '2031-06-01', category: 'static', sourceDocIds: [] }) as unknown as Question;
-    const opts = { prompts: { system: SYSTEM, closedBook: '{{question}}', withContext: '{{question}}' }, generation: { maxOutputTokens: 64, temperature: 0, stream: true, maxRetries: 1 } };
+    const opts = { prompts: { system: SYSTEM, closedBook: '{{question}}', withContext: '{{question}}', cite: false as const }, generation: { maxOutputTokens: 64, temperature: 0, stream: true, maxRetries: 1 } };
     // A server that puts the key it received into its error messages, as some proxies do.
     server.setFaults((req) => (req.n % 2 === 1 ? { kind: 'status', status: 400, body: JSON.stringify({ error: { message: `bad request for ${String(req.headers.authorization)}`, type: 'invalid_request_error' } }) } : null));
     for (const [i, key] of [FAKE_KEY, PLAIN_KEY].entries()) {

@@ -306,6 +306,42 @@ describe('claim paraphrase-helps-finetuning', () => {
   });
 });
 
+/** Every answer cites one id: a gold document it was shown with probability pRight, else one it was not shown. */
+const citing = (pRight: number, seed: number): AnswerFn =>
+  withChanges(simulated(0.7, seed), (q, i) => {
+    const right = simulated(pRight, seed + 1)(q, i).correct;
+    const recall = q.category === 'unanswerable' ? null : right ? 1 : 0;
+    return { citations: [right ? 'gold' : 'made-up-1'], citation: { cited: 1, correct: right ? 1 : 0, fabricated: right ? 0 : 1, notInCorpus: right ? 0 : 1, precision: right ? 1 : 0, recall } };
+  });
+const citingNothing = (seed: number): AnswerFn =>
+  withChanges(simulated(0.7, seed), (q) => ({ citations: [], citation: { cited: 0, correct: 0, fabricated: 0, notInCorpus: 0, precision: null, recall: q.category === 'unanswerable' ? null : 0 } }));
+
+describe('claim rag-cites-sources', () => {
+  it('supported when RAG cites its gold documents and the fine-tune only fabricates, with each figure\'s interval', () => {
+    const c = claim('rag-cites-sources', run({ rag: citing(0.8, 1), 'fine-tuned': citing(0, 2), hybrid: citing(0.7, 3) }));
+    expect(c.verdict).toBe('supported');
+    expect(c.evidence).toMatch(/^rag recall 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\], precision 0\.\d{3} \[.*; hybrid recall .*; fine-tuned cites in 1\.000 \[1\.000, 1\.000\] of its answers, 1\.000 \[1\.000, 1\.000\] of its cited ids fabricated/);
+    expect(figure(c, 'fabricated citations fine-tuned')).toMatchObject({ value: 1 });
+    expect(figure(c, 'recall difference').lo).toBeGreaterThan(0);
+  });
+
+  it('a fine-tune that cites nothing cannot cite its sources either', () => {
+    const c = claim('rag-cites-sources', run({ rag: citing(0.8, 1), 'fine-tuned': citingNothing(2) }));
+    expect(c.verdict).toBe('supported');
+    expect(c.evidence).toMatch(/fine-tuned cites nothing/);
+  });
+
+  it('inconclusive when RAG cites no better than the fine-tune, contradicted when worse', () => {
+    expect(claim('rag-cites-sources', run({ rag: citingNothing(1), 'fine-tuned': citingNothing(2) })).verdict).toBe('inconclusive');
+    expect(claim('rag-cites-sources', run({ rag: citing(0.1, 1), 'fine-tuned': citing(0.9, 2) })).verdict).toBe('contradicted');
+  });
+
+  it('not measured without citations asked, or without a fine-tuned pipeline', () => {
+    expect(claim('rag-cites-sources', run({ rag: simulated(0.7, 1), 'fine-tuned': simulated(0.5, 2) }))).toMatchObject({ verdict: 'not-measured', headline: 'no citations asked' });
+    expect(claim('rag-cites-sources', run({ rag: citing(0.8, 1) }))).toMatchObject({ verdict: 'not-measured', headline: 'no fine-tuned pipeline' });
+  });
+});
+
 describe('catalogue and scale', () => {
   it('evaluates every claim of the issue, with unique ids, a headline and evidence or what is missing', () => {
     const all = evaluateClaims(run({ 'closed-book': simulated(0.1, 1), rag: simulated(0.7, 2), 'fine-tuned': simulated(0.5, 3), hybrid: simulated(0.8, 4) }));

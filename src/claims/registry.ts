@@ -9,6 +9,7 @@ import { finetuneSpecializes } from './catalogue/finetune-specializes.js';
 import { hybridCombines } from './catalogue/hybrid-combines.js';
 import { paraphraseHelpsFinetuning } from './catalogue/paraphrase-helps-finetuning.js';
 import { ragAddsLatency } from './catalogue/rag-adds-latency.js';
+import { ragCitesSources } from './catalogue/rag-cites-sources.js';
 import { ragCostsMore } from './catalogue/rag-costs-more.js';
 import { ragFreshAfterCutoff } from './catalogue/rag-fresh-after-cutoff.js';
 import { ragNeedsRetrieval } from './catalogue/rag-needs-retrieval.js';
@@ -28,6 +29,7 @@ export const CLAIMS: readonly ClaimDef[] = [
   retrievalCurbsHallucination,
   paraphraseHelpsFinetuning,
   finetuneExposesTrainingData,
+  ragCitesSources,
 ];
 
 /**

@@ -35,6 +35,8 @@ export interface Outcome {
   recall?: number;
   answerInContext?: boolean | null;
   leaked?: boolean | null;
+  citations?: string[] | null;
+  citation?: ResultRecord['citation'];
 }
 
 export type AnswerFn = (q: FixtureQuestion, index: number) => Outcome;
@@ -180,6 +182,8 @@ function makeRecord(pipeline: string, q: FixtureQuestion, o: Outcome): ResultRec
     retrieval: o.recall === undefined ? null : { recall: o.recall, reciprocalRank: o.recall, chunkRecall: null },
     answerInContext: o.answerInContext ?? null,
     leaked: o.leaked ?? null,
+    citations: o.citations ?? null,
+    citation: o.citation ?? null,
     error: failed ? { kind: 'timeout', message: 'timed out after 60000 ms' } : null,
   };
 }

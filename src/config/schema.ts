@@ -153,6 +153,11 @@ export const ConfigSchema = z.strictObject({
       closedBook: z.string().default('Question (asked on {{asOf}}): {{question}}\nAnswer:'),
       /** Placeholders: {{context}}, {{question}}, {{asOf}}. */
       withContext: z.string().default('Context:\n{{context}}\n\nQuestion (asked on {{asOf}}): {{question}}\nAnswer:'),
+      /**
+       * Ask for citations: this instruction is added to the system prompt of every pipeline and
+       * each context passage shows its document id (`[1] [doc-id] Title`); `false` asks for none.
+       */
+      cite: z.union([z.string().min(1), z.literal(false)]).default('After the answer, on a new line, list the ids of the documents you used, as: Sources: [id], [id]'),
     })
     .prefault({}),
   generation: z

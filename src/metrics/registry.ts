@@ -31,6 +31,8 @@ const unanswerable = (r: ResultRecord) => r.category === 'unanswerable';
 const ok = (r: ResultRecord) => r.error === null;
 const postCutoff = (c: Category) => c === 'updated' || c === 'new';
 const bit = (b: boolean) => (b ? 1 : 0);
+/** An answer, not an abstention or a failed call. */
+const answered = (r: ResultRecord) => ok(r) && !r.abstained;
 
 /**
  * The catalogue. Order is display order: answerable accuracy leads, and abstention and
@@ -214,6 +216,46 @@ export const METRICS = [
     eligible: (r) => r.answerInContext !== null,
     value: (r) => bit(r.answerInContext === true),
     binary: true,
+  },
+  {
+    id: 'citationRate',
+    label: 'Cites',
+    noun: 'citation rate',
+    description: 'Answers (not abstentions, not errors) that cite at least one document id, in runs that ask for citations.',
+    higherIsBetter: true,
+    eligible: (r) => answered(r) && r.citation !== null,
+    value: (r) => bit(r.citation!.cited > 0),
+    binary: true,
+  },
+  {
+    id: 'citationPrecision',
+    label: 'Citation precision',
+    noun: 'citation precision',
+    description: 'Answers to answerable questions that cite something: share of the cited ids that are gold source documents shown in the context.',
+    higherIsBetter: true,
+    eligible: (r) => answered(r) && answerable(r) && r.citation !== null && r.citation.precision !== null,
+    value: (r) => r.citation!.precision!,
+    binary: false,
+  },
+  {
+    id: 'citationRecall',
+    label: 'Citation recall',
+    noun: 'citation recall',
+    description: 'Answers to questions with gold documents: share of the gold documents cited and shown in the context (0 for an answer citing nothing).',
+    higherIsBetter: true,
+    eligible: (r) => answered(r) && r.citation !== null && r.citation.recall !== null,
+    value: (r) => r.citation!.recall!,
+    binary: false,
+  },
+  {
+    id: 'fabricatedCitationRate',
+    label: 'Fabricated citations',
+    noun: 'fabricated-citation rate',
+    description: 'Answers that cite something: share of the cited ids that were not in the context (invented, or a real document not retrieved).',
+    higherIsBetter: false,
+    eligible: (r) => ok(r) && r.citation !== null && r.citation.cited > 0,
+    value: (r) => r.citation!.fabricated / r.citation!.cited,
+    binary: false,
   },
 ] as const satisfies readonly MetricDef[];
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../results/schema.js';
 import { SummarySchema } from '../results/schema.js';
+import { round } from './registry.js';
 import { summarize } from './summarize.js';
 
 function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'category'>): ResultRecord {
@@ -29,6 +30,8 @@ function rec(over: Partial<ResultRecord> & Pick<ResultRecord, 'questionId' | 'ca
     retrieval: null,
     answerInContext: null,
     leaked: null,
+    citations: null,
+    citation: null,
     error: null,
     ...over,
   };
@@ -164,5 +167,31 @@ describe('summarize: unknown is unknown, never 0', () => {
     expect(s.tokens).toEqual({ input: 0, output: 0, unknownUsage: 1 });
     expect(s.costUsd.localCpuSeconds.inference).toBeNull();
     expect(s.metrics.recall).toBeUndefined();
+  });
+});
+
+describe('citation metrics, computed by hand', () => {
+  const cite = (cited: number, correct: number, fabricated: number, recall: number | null) => ({ cited, correct, fabricated, notInCorpus: 0, precision: cited === 0 ? null : correct / cited, recall });
+  const cited = [
+    // cites its gold document and one shown non-gold one
+    rec({ questionId: 'c1', category: 'static', citation: cite(2, 1, 0, 1) }),
+    // cites nothing
+    rec({ questionId: 'c2', category: 'static', citation: cite(0, 0, 0, 0) }),
+    // cites an id it was not shown
+    rec({ questionId: 'c3', category: 'updated', citation: cite(1, 0, 1, 0) }),
+    // abstained: out of the answer-based figures, in the fabricated rate
+    rec({ questionId: 'c4', category: 'new', abstained: true, citation: cite(1, 0, 1, 0) }),
+    // unanswerable, answered with a citation: no recall, not in precision
+    rec({ questionId: 'c5', category: 'unanswerable', citation: cite(1, 0, 0, null) }),
+    // no citations asked
+    rec({ questionId: 'c6', category: 'static' }),
+  ];
+  const m = summarize(cited, { k: null, cost: { fineTuningUsd: 0, fineTuningSeconds: 0, queryVolume: 1000 } }).metrics;
+
+  it('rate, precision, recall and fabricated share each over their own answers', () => {
+    expect(m.citationRate).toEqual({ value: 0.75, n: 4, sum: 3 });
+    expect(m.citationPrecision).toEqual({ value: 0.25, n: 2, sum: 0.5 });
+    expect(m.citationRecall).toEqual({ value: round(1 / 3), n: 3, sum: 1 });
+    expect(m.fabricatedCitationRate).toEqual({ value: 0.5, n: 4, sum: 2 });
   });
 });

@@ -2,6 +2,7 @@ import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import { generateText, type LanguageModelUsage, streamText } from 'ai';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
+import { parseCitations } from '../citations/parse.js';
 import { explainAbort } from '../models/errors.js';
 import { fitContext } from './context-budget.js';
 import { formatContext, renderTemplate } from './prompt.js';
@@ -12,7 +13,14 @@ import type { Answer, PipelineSpec } from './types.js';
 export async function answerQuestion(
   spec: PipelineSpec,
   q: Question,
-  opts: { prompts: Config['prompts']; generation: Config['generation']; abortSignal: AbortSignal; maxContextTokens?: number },
+  opts: {
+    prompts: Config['prompts'];
+    generation: Config['generation'];
+    abortSignal: AbortSignal;
+    maxContextTokens?: number;
+    /** Corpus document ids, so a cited id is recognized even when it was not retrieved. */
+    docIds?: ReadonlySet<string>;
+  },
 ): Promise<Answer> {
   const t0 = performance.now();
   const answer: Answer = {
@@ -26,11 +34,14 @@ export async function answerQuestion(
     cpuMs: null,
     cached: false,
     embedCached: null,
+    contextDocIds: [],
+    citations: null,
     error: null,
   };
   // A question without a date: no temporal filter, and the prompt says so.
   const asOf = q.asOf ?? null;
   const asOfText = asOf ?? 'an unspecified date';
+  const cite = opts.prompts.cite;
   try {
     let prompt: string;
     if (spec.retrieve) {
@@ -41,13 +52,14 @@ export async function answerQuestion(
       answer.embedCached = r.timings.embedCached;
       answer.latencyMs.search = r.timings.searchMs;
       const chunks = opts.maxContextTokens === undefined ? r.chunks : fitContext(r.chunks, opts.maxContextTokens);
-      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(chunks), question: q.question, asOf: asOfText });
+      answer.contextDocIds = chunks.map((c) => c.docId);
+      prompt = renderTemplate(opts.prompts.withContext, { context: formatContext(chunks, { ids: cite !== false }), question: q.question, asOf: asOfText });
     } else {
       prompt = renderTemplate(opts.prompts.closedBook, { question: q.question, asOf: asOfText });
     }
     const call = {
       model: spec.model,
-      system: opts.prompts.system,
+      system: cite === false ? opts.prompts.system : `${opts.prompts.system}\n${cite}`,
       prompt,
       maxOutputTokens: opts.generation.maxOutputTokens,
       temperature: opts.generation.temperature,
@@ -80,6 +92,12 @@ export async function answerQuestion(
       answer.text = result.text.trim();
     }
     answer.latencyMs.generate = performance.now() - g0;
+    if (cite !== false) {
+      // The citations are not part of the answer that is scored.
+      const parsed = parseCitations(answer.text!, { shown: answer.contextDocIds, known: opts.docIds ?? new Set() });
+      answer.text = parsed.answer;
+      answer.citations = parsed.citations;
+    }
   } catch (err) {
     // A deadline hit during the SDK's retry backoff surfaces as a generic AbortError.
     answer.error = explainAbort(err, opts.abortSignal);

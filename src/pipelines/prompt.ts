@@ -2,10 +2,11 @@ import type { Chunk } from '../retrieval/chunk.js';
 
 /**
  * Context block: one numbered passage per chunk with its title and validity, so a reader can
- * tell current versions from superseded ones.
+ * tell current versions from superseded ones; with `ids`, its document id in brackets before the
+ * title (`[1] [doc-id] Title`), for the model to cite.
  */
-export function formatContext(chunks: readonly Chunk[]): string {
-  return chunks.map((c, i) => `[${i + 1}] ${c.title}${validityNote(c)}\n${c.text}`).join('\n\n');
+export function formatContext(chunks: readonly Chunk[], opts: { ids?: boolean } = {}): string {
+  return chunks.map((c, i) => `[${i + 1}] ${opts.ids ? `[${c.docId}] ` : ''}${c.title}${validityNote(c)}\n${c.text}`).join('\n\n');
 }
 
 /**

@@ -26,6 +26,8 @@ function answer(over: Partial<Answer>): Answer {
     cpuMs: null,
     cached: false,
     embedCached: null,
+    contextDocIds: [],
+    citations: null,
     error: null,
     ...over,
   };
@@ -140,3 +142,18 @@ describe('toRecord on a restricted question', () => {
     expect(toRecord(restricted, 'ft', answer({ text: null, error: serverError }), price, lenient).leaked).toBeNull();
   });
 });
+describe('toRecord: citations', () => {
+  const docs: ScoringContext = { ...lenient, docIds: new Set(['d2', 'd9', 'd3']) };
+
+  it('scores the cited ids against the gold documents and the context shown', () => {
+    const r = toRecord(updated, 'rag', answer({ text: 'Osric Vell', contextDocIds: ['d9', 'd2'], citations: ['d2', 'd3', 'nope-1'] }), price, docs);
+    expect(r).toMatchObject({ answer: 'Osric Vell', correct: true, scores: { strict: { exactMatch: 1 } }, citations: ['d2', 'd3', 'nope-1'] });
+    expect(r.citation).toEqual({ cited: 3, correct: 1, fabricated: 2, notInCorpus: 1, precision: 1 / 3, recall: 1 });
+  });
+
+  it('are null when no citations were asked and when the call failed', () => {
+    expect(toRecord(updated, 'rag', answer({ text: 'Osric Vell' }), price, docs)).toMatchObject({ citations: null, citation: null });
+    expect(toRecord(updated, 'rag', answer({ text: null, error: serverError, citations: [] }), price, docs)).toMatchObject({ citations: null, citation: null });
+  });
+});
+

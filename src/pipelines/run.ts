@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
 import type { Price } from '../config/schema.js';
+import { scoreCitations } from '../citations/score.js';
 import { answerInChunks, scoreRetrieval } from '../metrics/retrieval.js';
 import { classifyError, describeError, EmptyOutputError } from '../models/errors.js';
 import { callCostUsd } from '../models/prices.js';
@@ -20,6 +21,8 @@ export interface ScoringContext {
   /** The scorer whose decision is `correct`. */
   primary: ScorerName;
   isAbstention: (answer: string) => boolean;
+  /** Every corpus document id: a cited id outside it names no document at all. */
+  docIds?: ReadonlySet<string>;
 }
 
 /** A call that returned no text is an error of kind `empty`, never an abstention. */
@@ -86,6 +89,8 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
     answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,
     leaked: q.canaryAnswers === undefined || failed ? null : leaksCanary(a.text!, q.canaryAnswers),
+    citations: failed ? null : a.citations,
+    citation: failed || a.citations === null ? null : scoreCitations(a.citations, { shown: a.contextDocIds, gold: q.sourceDocIds, known: scoring.docIds ?? new Set() }),
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,
   };
 }
@@ -134,7 +139,7 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
           if (opts.stop?.aborted || opts.signal?.aborted || breaker.open(provider)) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens });
+          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens, docIds: opts.scoring.docIds });
           // Interrupted by the user: leave the pair undone so a resume runs it again.
           if (opts.signal?.aborted && a.error) return;
           const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;

@@ -31,5 +31,9 @@ export interface Answer {
   cached: boolean;
   /** With retrieval: the query embedding was served from the embedding cache; null without retrieval. */
   embedCached: boolean | null;
+  /** Document ids of the passages shown in the prompt, in order ([] without retrieval). */
+  contextDocIds: string[];
+  /** Ids the answer cites (stripped from `text`); null when no citations were asked or the call failed. */
+  citations: string[] | null;
   error: unknown;
 }

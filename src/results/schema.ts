@@ -57,6 +57,22 @@ export const ScoresSchema = z.strictObject({
 });
 export type Scores = z.infer<typeof ScoresSchema>;
 
+/**
+ * An answer's citations scored (src/citations/score.ts): `cited` distinct ids, of which `correct`
+ * name a gold source document shown in the context, `fabricated` were not in the context (of
+ * those, `notInCorpus` name no corpus document); precision = correct / cited (null when nothing is
+ * cited), recall = correct / gold documents (null for a question without gold documents).
+ */
+export const CitationScoreSchema = z.strictObject({
+  cited: z.number().int().nonnegative(),
+  correct: z.number().int().nonnegative(),
+  fabricated: z.number().int().nonnegative(),
+  notInCorpus: z.number().int().nonnegative(),
+  precision: Rate.nullable(),
+  recall: Rate.nullable(),
+});
+export type CitationScore = z.infer<typeof CitationScoreSchema>;
+
 export const RecordSchema = z.strictObject({
   questionId: z.string(),
   category: CategorySchema,
@@ -112,6 +128,13 @@ export const RecordSchema = z.strictObject({
    * (lenient matching). Null for other questions and for failed calls.
    */
   leaked: z.boolean().nullable().default(null),
+  /**
+   * The document ids the answer cites (parsed from a `Sources:` part and inline markers, stripped
+   * from `answer`); null when the run asked for no citations (`prompts.cite: false`) or the call failed.
+   */
+  citations: z.array(z.string()).nullable().default(null),
+  /** `citations` scored against the gold documents and the context shown; null with `citations`. */
+  citation: CitationScoreSchema.nullable().default(null),
   error: z.strictObject({ kind: ErrorKindSchema, message: z.string() }).nullable(),
 });
 export type ResultRecord = z.infer<typeof RecordSchema>;

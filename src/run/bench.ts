@@ -251,7 +251,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       pipelines: specs,
       questions: dataset.questions,
       config,
-      scoring: { primary: config.scoring.primary, isAbstention },
+      scoring: { primary: config.scoring.primary, isAbstention, docIds: new Set(dataset.documents.map((d) => d.id)) },
       judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
       breaker: config.circuitBreaker === null ? undefined : { consecutiveFailures: config.circuitBreaker, onTrip: (provider, n) => {
         tripped.push(provider);

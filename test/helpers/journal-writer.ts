@@ -36,6 +36,8 @@ export function fakeRecord(i: number, pipeline = 'rag'): ResultRecord {
     retrieval: { recall: 1, reciprocalRank: 1, chunkRecall: true },
     answerInContext: true,
     leaked: null,
+    citations: null,
+    citation: null,
     error: null,
   };
 }

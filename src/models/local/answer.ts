@@ -17,7 +17,7 @@
 import { predictLogistic } from './calibration.js';
 import { MEMORY_THRESHOLD, type Memory, type MemoryPrediction } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
-import { answerKey, read, readWithCandidates, supports, type Candidate, type ReaderResult } from './reader.js';
+import { answerKey, read, readWithCandidates, supportOf, type Candidate, type ReaderResult } from './reader.js';
 import { READER_MODEL } from './reader-model.js';
 
 /** The exact abstention the pipelines' system prompt asks for. */
@@ -28,13 +28,15 @@ export interface LocalAnswer {
   source: 'reader' | 'memory' | 'abstain';
   /** Calibrated probability that the answer is right (for `abstain`: of the best answer declined); raw softmax for a closed-book memory. */
   confidence: number;
+  /** Index of the context passage that states the answer (what the model cites); absent when none does. */
+  passage?: number;
 }
 
 const isAbstention = (s: string) => /^i (do not|don'?t|don’t) know\.?$/i.test(s.trim());
 
 export function answerWithReader(p: ParsedPrompt): LocalAnswer {
   const r = read(p);
-  return r.answer ? { text: r.answer, source: 'reader', confidence: r.confidence } : { text: IDK, source: 'abstain', confidence: r.confidence };
+  return r.answer ? { text: r.answer, source: 'reader', confidence: r.confidence, passage: r.passage } : { text: IDK, source: 'abstain', confidence: r.confidence };
 }
 
 
@@ -59,13 +61,15 @@ export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
 
 /** Hybrid's choice between the reader's result and the memory's known answer (see the file comment). */
 export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, overrideAt = READER_MODEL.hybridOverride): LocalAnswer {
-  if (reader.answer && (!known || answerKey(known.answer) === answerKey(reader.answer))) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  const fromReader: LocalAnswer | null = reader.answer ? { text: reader.answer, source: 'reader', confidence: reader.confidence, passage: reader.passage } : null;
+  if (fromReader && (!known || answerKey(known.answer) === answerKey(fromReader.text))) return fromReader;
   if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
   // A remembered answer that the context also states for what is asked (a candidate of the
   // reader's, in a unit that matches the question's attribute) is corroborated by it: the
   // reader's different pick among the same context's spans does not outweigh that.
-  if (supports(candidates, known.answer)) return { text: known.answer, source: 'memory', confidence: Math.max(known.probability, reader.confidence) };
+  const support = supportOf(candidates, known.answer);
+  if (support) return { text: known.answer, source: 'memory', confidence: Math.max(known.probability, reader.confidence), passage: support.passage };
   const confidence = memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
-  if (reader.answer && reader.confidence >= Math.max(confidence, overrideAt)) return { text: reader.answer, source: 'reader', confidence: reader.confidence };
+  if (fromReader && reader.confidence >= Math.max(confidence, overrideAt)) return fromReader;
   return { text: known.answer, source: 'memory', confidence };
 }

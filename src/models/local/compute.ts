@@ -98,10 +98,21 @@ export class MemoryStore {
   }
 }
 
+/**
+ * The answer's text, with a `Sources: [doc-id]` line naming the passage it came from when the
+ * prompt shows document ids (the pipelines do when citations are asked). Abstentions and answers
+ * from memory alone cite nothing.
+ */
+export function citedText(a: LocalAnswer, p: ParsedPrompt): string {
+  const docId = a.passage === undefined ? undefined : p.passages[a.passage]?.docId;
+  return docId === undefined ? a.text : `${a.text}\nSources: [${docId}]`;
+}
+
 /** The answer, cut at maxOutputTokens, with usage and a deterministic response id. */
 export function computeAnswer(task: LocalTask, answer: AnswerFn, clock: () => () => number): LocalOutput {
   const elapsed = clock();
-  const { text: full } = answer(parseUserPrompt(task.user));
+  const prompt = parseUserPrompt(task.user);
+  const full = citedText(answer(prompt), prompt);
   const cpuMs = elapsed();
 
   let text = full;

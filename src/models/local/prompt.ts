@@ -14,6 +14,9 @@
  *   Question (asked on 2031-05-01): Which city is the capital of Veltrana today?
  *   Answer:
  *
+ * With citations asked, each header starts with its document id in brackets: `[1] [city-veltrana]
+ * Veltrana (city) (valid …)`; it is read into `docId` and is not part of the title.
+ *
  * Closed-book prompts have only the `Question (asked on DATE): ...` and `Answer:` lines.
  * Parsing is tolerant: the question is the last `Question...: text` line (else the whole user
  * text); passages are the `[n] header` blocks after a `Context:` line (none if there is no such
@@ -24,6 +27,8 @@ import type { LanguageModelV4Prompt } from '@ai-sdk/provider';
 
 export interface Passage {
   title: string;
+  /** The document id the header shows, when it shows one. */
+  docId?: string;
   text: string;
   validFrom?: string;
   /** Exclusive end; undefined = still valid ("present"). */
@@ -58,6 +63,8 @@ export function lastUserText(prompt: LanguageModelV4Prompt): string {
 
 const QUESTION_LINE = /^Question[^:\n]*:\s*(.+)$/gm;
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
+/** `[doc-id] ` at the start of a passage header. */
+const DOC_ID = /^\[([^\]\s]+)\]\s+/;
 /** ` (valid FROM to TO|present)` or ` (valid until TO)` (a version without validFrom). */
 const VALIDITY = /\s*\(valid\s+(?:(\d{4}-\d{2}-\d{2})\s+to\s+(present|\d{4}-\d{2}-\d{2})|until\s+(\d{4}-\d{2}-\d{2}))\)\s*$/i;
 
@@ -85,10 +92,13 @@ function parsePassages(block: string): Passage[] {
     const nl = chunk.indexOf('\n');
     let header = (nl < 0 ? chunk : chunk.slice(0, nl)).trim();
     const body = nl < 0 ? '' : chunk.slice(nl + 1).trim();
+    const id = header.match(DOC_ID);
+    if (id) header = header.slice(id[0].length);
     const v = header.match(VALIDITY);
     if (v) header = header.slice(0, v.index).trim();
     out.push({
       title: header,
+      ...(id ? { docId: id[1]! } : {}),
       text: body,
       validFrom: v?.[1],
       validTo: v?.[3] ?? (v?.[2] && v[2].toLowerCase() !== 'present' ? v[2] : undefined),

@@ -55,6 +55,12 @@ describe('prompt parsing', () => {
     expect(p.passages.map((x) => validOn(x, p.asOf))).toEqual([false, true]);
   });
 
+  it('reads the document id a header shows into docId, leaving the title as it was', () => {
+    const chunks = [{ id: 'city-v#0', docId: 'city-v.2', title: 'Veltrana (city)', text: 'Is so.', validFrom: '2024-01-05', index: 0 }];
+    const p = parseUserPrompt(`Context:\n${formatContext(chunks, { ids: true })}\n\nQuestion (asked on 2031-05-01): Q?\nAnswer:`);
+    expect(p.passages).toEqual([{ title: 'Veltrana (city)', docId: 'city-v.2', text: 'Is so.', validFrom: '2024-01-05', validTo: undefined }]);
+  });
+
   it('is tolerant: no Context block means no context; no Question line means the whole text', () => {
     expect(parseUserPrompt('Question (asked on 2030-01-01): Who?\nAnswer:')).toEqual({ question: 'Who?', asOf: '2030-01-01', passages: [] });
     expect(parseUserPrompt('[1] Not a passage\nWhat is up?')).toEqual({ question: '[1] Not a passage\nWhat is up?', asOf: undefined, passages: [] });
@@ -121,6 +127,14 @@ describe('local provider', () => {
     expect((await reader.read()).value?.type).toBe('stream-start');
     ctrl.abort(new Error('stop now'));
     await expect(reader.read()).rejects.toThrow('stop now');
+  });
+
+  it('cites the passage it answered from when the context shows document ids, and nothing when it abstains', async () => {
+    const withIds = USER.replace('[1] Veltrana', '[1] [city-veltrana] Veltrana').replace('[2] Other', '[2] [other-doc] Other');
+    const reader = provider.languageModel('reader');
+    expect((await reader.doGenerate(options(withIds))).content).toEqual([{ type: 'text', text: 'Morvik\nSources: [city-veltrana]' }]);
+    const unknown = withIds.replace('Which city is the capital of Veltrana today?', 'Who painted the harbour mural?');
+    expect((await reader.doGenerate(options(unknown))).content).toEqual([{ type: 'text', text: "I don't know" }]);
   });
 
   it('works through generateText with an abort signal that never fires', async () => {

@@ -92,6 +92,8 @@ export interface ReaderResult {
   best?: string;
   /** The unit the answer came from (for debugging). */
   evidence?: string;
+  /** Index of the passage the answer came from (what the model cites). */
+  passage?: number;
 }
 
 export interface Candidate {
@@ -99,6 +101,8 @@ export interface Candidate {
   /** Feature values, in FEATURES order. */
   x: number[];
   evidence: string;
+  /** Index of the passage of its unit. */
+  passage: number;
 }
 
 export interface Unit {
@@ -148,8 +152,13 @@ export function read(p: ParsedPrompt, model: ReaderModel = READER_MODEL): Reader
  * that matches some of the question's attribute (hybrid's corroboration of a remembered answer).
  */
 export function supports(candidates: readonly Candidate[], answer: string): boolean {
+  return supportOf(candidates, answer) !== undefined;
+}
+
+/** The candidate by which the context states `answer` (see `supports`). */
+export function supportOf(candidates: readonly Candidate[], answer: string): Candidate | undefined {
   const key = answerKey(answer);
-  return candidates.some((c) => c.x[ATTRIBUTE]! > 0 && answerKey(c.text) === key);
+  return candidates.find((c) => c.x[ATTRIBUTE]! > 0 && answerKey(c.text) === key);
 }
 
 /** `read`, with the candidates it chose from (none for yes/no questions). */
@@ -164,7 +173,7 @@ function readYesNo(p: ParsedPrompt, model: ReaderModel): ReaderResult {
   const r = ctx ? answerYesNo(ctx, p.question) : undefined;
   const confidence = r ? predictLogistic(model.yesNo, [r.support]) : 0;
   if (!r || confidence < model.threshold) return { answer: null, confidence, type: 'YESNO', best: r?.answer };
-  return { answer: r.answer, confidence, type: 'YESNO', best: r.answer, evidence: r.evidence };
+  return { answer: r.answer, confidence, type: 'YESNO', best: r.answer, evidence: r.evidence, passage: r.passage };
 }
 
 function pick(type: AnswerType, candidates: Candidate[], model: ReaderModel): ReaderResult {
@@ -173,7 +182,7 @@ function pick(type: AnswerType, candidates: Candidate[], model: ReaderModel): Re
   // Kept from the rule-based reader: an answer from a context that does not state what is asked.
   if (unstated(best.candidate)) return { answer: null, confidence: 0, type, best: best.candidate.text };
   if (best.confidence < model.threshold) return { answer: null, confidence: best.confidence, type, best: best.candidate.text };
-  return { answer: best.candidate.text, confidence: best.confidence, type, best: best.candidate.text, evidence: best.candidate.evidence };
+  return { answer: best.candidate.text, confidence: best.confidence, type, best: best.candidate.text, evidence: best.candidate.evidence, passage: best.candidate.passage };
 }
 
 /** The best candidate and its calibrated probability of being right (undefined: no candidate). */
@@ -319,7 +328,7 @@ export function readCandidates(p: ParsedPrompt): { type: AnswerType; candidates:
       };
       x.timeList = x.timeIn * x.listItem;
       x.product = x.entity * x.attribute * x.fit * x.proximity;
-      out.push({ text, x: FEATURES.map((f) => x[f]), evidence: u.text });
+      out.push({ text, x: FEATURES.map((f) => x[f]), evidence: u.text, passage: u.passage });
     }
   }
   return { type, candidates: out };

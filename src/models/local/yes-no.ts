@@ -16,7 +16,7 @@ export function isYesNoQuestion(question: string): boolean {
 const negations = (text: string) => tokenize(text).filter((t) => NEGATION.test(t.lower)).length;
 
 /** "Yes"/"No" from the best-covering unit, with that coverage as its support (undefined: nothing covers it). */
-export function answerYesNo(ctx: Context, question: string): { answer: 'Yes' | 'No'; support: number; evidence: string } | undefined {
+export function answerYesNo(ctx: Context, question: string): { answer: 'Yes' | 'No'; support: number; evidence: string; passage: number } | undefined {
   const all = [...ctx.q.stems.keys()];
   let best: { i: number; support: number } | undefined;
   ctx.units.forEach((u, i) => {
@@ -26,5 +26,5 @@ export function answerYesNo(ctx: Context, question: string): { answer: 'Yes' | '
   if (!best || best.support === 0) return undefined;
   const unit = ctx.units[best.i]!;
   const negated = (negations(unit.text) % 2 === 1) !== (negations(question) % 2 === 1);
-  return { answer: negated ? 'No' : 'Yes', support: best.support, evidence: unit.text };
+  return { answer: negated ? 'No' : 'Yes', support: best.support, evidence: unit.text, passage: unit.passage };
 }
