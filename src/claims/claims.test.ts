@@ -346,7 +346,7 @@ describe('catalogue and scale', () => {
   it('evaluates every claim of the issue, with unique ids, a headline and evidence or what is missing', () => {
     const all = evaluateClaims(run({ 'closed-book': simulated(0.1, 1), rag: simulated(0.7, 2), 'fine-tuned': simulated(0.5, 3), hybrid: simulated(0.8, 4) }));
     expect(all.map((c) => c.id)).toEqual(CLAIMS.map((c) => c.id));
-    expect(new Set(all.map((c) => c.id)).size).toBe(10);
+    expect(new Set(all.map((c) => c.id)).size).toBe(11);
     for (const c of all) {
       expect(c.headline.length, c.id).toBeGreaterThan(0);
       expect(c.verdict === 'not-measured' ? c.missing : c.evidence, c.id).toBeTruthy();
