@@ -10,7 +10,7 @@ import type { JudgeScore, ResultRecord, ScorerName } from '../results/schema.js'
 import { freshnessLabel } from '../scoring/freshness.js';
 import { scoreAnswer } from '../scoring/score.js';
 import { answerQuestion } from './answer.js';
-import type { Answer, PipelineSpec } from './types.js';
+import type { Answer, PipelineSpec, SelfAnsweringSpec } from './types.js';
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -82,14 +82,14 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     cached: a.cached,
     embedCached: a.embedCached,
     retrievedDocIds: a.retrievedDocIds,
-    retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
+    retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks) : null,
     answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,
     error: failed ? { kind: classifyError(a.error), message: describeError(a.error) } : null,
   };
 }
 
 export interface RunOptions {
-  pipelines: (PipelineSpec & { price: Price | null })[];
+  pipelines: ((PipelineSpec | SelfAnsweringSpec) & { price: Price | null })[];
   questions: Question[];
   config: Pick<Config, 'prompts' | 'generation' | 'concurrency' | 'timeoutMs'> & { retrieval?: Pick<Config['retrieval'], 'maxContextTokens'> };
   scoring: ScoringContext;
@@ -128,11 +128,15 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
       if (opts.done?.has(recordKey(q.id, p.name))) continue;
       tasks.push(
         limit(async () => {
-          const { provider } = splitModelRef(p.modelRef);
+          // A custom pipeline is its own provider: one service down does not stop another.
+          const provider = 'answer' in p ? p.name : splitModelRef(p.modelRef).provider;
           if (opts.stop?.aborted || opts.signal?.aborted || breaker.open(provider)) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens });
+          const a =
+            'answer' in p
+              ? await p.answer(q, abortSignal)
+              : await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens });
           // Interrupted by the user: leave the pair undone so a resume runs it again.
           if (opts.signal?.aborted && a.error) return;
           const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;
