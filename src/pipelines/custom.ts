@@ -108,7 +108,7 @@ export function customAnswerer(ask: CustomAsk, opts: CustomPipelineOptions): (q:
     try {
       const hit = key ? await readCached(cacheDir!, key) : null;
       if (hit) return toAnswer(hit, performance.now() - t0, true);
-      const out = await ask({ question: q.question, asOf: q.asOf ?? null, id: q.id, signal });
+      const out = await untilAborted(ask({ question: q.question, asOf: q.asOf ?? null, id: q.id, signal }), signal);
       if (key && out.answer.trim() !== '') {
         const entry: CustomCacheEntry = { format: CACHE_FORMAT, key, output: out, cachedAt: new Date().toISOString() };
         await writeFileAtomic(entryPath(cacheDir!, key), `${JSON.stringify(redactDeep(entry))}\n`).catch((e: unknown) => opts.onWriteError?.(e));
@@ -118,6 +118,16 @@ export function customAnswerer(ask: CustomAsk, opts: CustomPipelineOptions): (q:
       return { ...toAnswer(null, performance.now() - t0, false), error: explainAbort(err, signal) };
     }
   };
+}
+
+/** A function that ignores its signal still ends at the question's deadline: the pair is a timeout, not a hang. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function toAnswer(out: CustomRunOutput | null, totalMs: number, cached: boolean): Answer {

@@ -143,6 +143,11 @@ describe('run pipeline', () => {
     expect(describeError(a.error)).toMatch(/pipeline "mine" returned a value that unknown field\(s\) "retrievedDocIDs"/);
   });
 
+  it('a function that ignores its signal still ends at the deadline, as a timeout', async () => {
+    const a = await customAnswerer(runAsk('stuck', () => new Promise<never>(() => {})), { definition: null })(q, AbortSignal.timeout(50));
+    expect(classifyError(a.error)).toBe('timeout');
+  });
+
   it('is cached only with a version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ragvft-run-cache-'));
     try {
