@@ -12,10 +12,14 @@ export {
   type Config,
   type ConfigInput,
   type FinetuneConfig,
+  type HttpPipelineConfig,
   type PipelineConfig,
   type Price,
   type ProviderConfig,
+  type RunPipelineConfig,
 } from './config/schema.js';
+// Your own pipeline's function: what it is given and what it returns.
+export type { CustomRun, CustomRunInput, CustomRunOutput } from './pipelines/custom.js';
 
 // Result files (`results/<runId>.json`): the zod schema, its types and version.
 export { RESULT_SCHEMA_VERSION, ResultSchema, type ResultRecord, type RunResult } from './results/schema.js';

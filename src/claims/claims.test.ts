@@ -37,6 +37,19 @@ describe('pipeline roles', () => {
       ['tuned', 'fine-tuned', false],
     ]);
   });
+
+  it('a custom pipeline plays RAG when it reports retrieved documents, and no part when it does not', () => {
+    const r = run(
+      { 'closed-book': simulated(0.1, 1), svc: simulated(0.5, 2), mine: simulated(0.5, 3) },
+      { models: { 'closed-book': 'local:reader', svc: 'http:svc', mine: 'custom:mine' }, config: { pipelines: [{ name: 'closed-book', retrieval: false }, { name: 'svc', type: 'http' }, { name: 'mine', version: '1' }] } },
+    );
+    // As bench reports them: the service sent document ids, the function did not.
+    const withIds = { ...r, pipelines: r.pipelines.map((p) => ({ ...p, retrieval: p.name === 'svc' })) };
+    expect(pipelineRoles(withIds).pipelines.map((p) => [p.name, p.role])).toEqual([
+      ['closed-book', 'closed-book'],
+      ['svc', 'rag'],
+    ]);
+  });
 });
 
 describe('claim rag-fresh-after-cutoff', () => {

@@ -29,7 +29,8 @@ export interface PipelineRoles {
 }
 
 interface StoredConfig {
-  pipelines?: { name: string; retrieval: boolean }[];
+  /** A custom pipeline (`run` function, `http` service) has no `retrieval` field. */
+  pipelines?: { name: string; retrieval?: boolean }[];
   finetune?: Record<string, { data?: string; model?: string }>;
 }
 
@@ -45,7 +46,11 @@ export function pipelineRoles(result: Pick<RunResult, 'run' | 'pipelines'>): Pip
     // OpenAI names its fine-tunes ft:<base>:<org>::<id>.
     return id.startsWith('ft:') ? { data: null } : null;
   };
-  const pipelines = result.pipelines.map((p): RolePipeline => {
+  const custom = new Set((config.pipelines ?? []).filter((p) => typeof p.retrieval !== 'boolean').map((p) => p.name));
+  // A custom pipeline that reports retrieved documents plays RAG; one that does not could be
+  // anything (a closed-book model, a fine-tune), so it plays no part.
+  const known = result.pipelines.filter((p) => !custom.has(p.name) || p.retrieval);
+  const pipelines = known.map((p): RolePipeline => {
     const ft = finetuneOf(p.model);
     const role: Role = ft ? (p.retrieval ? 'hybrid' : 'fine-tuned') : p.retrieval ? 'rag' : 'closed-book';
     return { name: p.name, model: p.model, role, local: p.model.startsWith('local:'), finetuneData: ft?.data ?? null, indexAsOf: p.indexAsOf };

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { IsoDate } from '../dataset/schema.js';
 import { GateConfigSchema } from '../gate/config.js';
+import { type AnyLanguageModel, isLanguageModelInstance } from '../models/instance-shape.js';
+import type { CustomRun } from '../pipelines/custom.js';
 import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
 import { JudgeConfigSchema } from '../scoring/judge/schema.js';
+import { parseJsonPath } from '../util/jsonpath.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
@@ -20,6 +23,27 @@ function isRegExp(source: string): boolean {
 
 /** `<provider>:<model>`; the model part may itself contain colons (OpenAI `ft:` ids do). */
 export const ModelRef = z.string().regex(/^[A-Za-z0-9_-]+:.+$/, 'must look like <provider>:<model>');
+
+/**
+ * The schema `choose` returns for an input, which then reports its own precise errors (a union
+ * would report "Invalid input" for every option at once). `_types` (the union of the options) is
+ * there for its type only.
+ */
+function chosen<S extends z.ZodType>(choose: (v: unknown) => z.ZodType, _types: S): z.ZodType<z.output<S>, z.input<S>> {
+  return z.unknown().transform((v, ctx) => {
+    const r = choose(v).safeParse(v);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);
+    return z.NEVER;
+  }) as unknown as z.ZodType<z.output<S>, z.input<S>>;
+}
+
+/** An AI SDK language model object from any provider package (TS/JS configs): checked by its shape. */
+export const LanguageModelInstance = z.custom<AnyLanguageModel>(isLanguageModelInstance, {
+  error: "must be '<provider>:<model>' or an AI SDK language model instance (e.g. anthropic('claude-sonnet-4-5'))",
+});
+/** A `models` entry: a reference string, or (TS/JS configs) a model instance, known by `${provider}:${modelId}`. */
+export const ModelEntry = chosen((v) => (typeof v === 'string' ? ModelRef : LanguageModelInstance), z.union([ModelRef, LanguageModelInstance]));
 
 export const PriceSchema = z.strictObject({
   /** USD per 1M input tokens. */
@@ -40,14 +64,85 @@ export const ProviderSchema = z.strictObject({
 });
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
 
-export const PipelineSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _'),
-  /** A model reference, or a key of `models`. */
-  model: z.string().min(1),
+const PipelineName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _');
+
+/** A built-in pipeline: a model, with or without the retrieved chunks in its prompt. */
+export const BuiltinPipelineSchema = z.strictObject({
+  name: PipelineName,
+  /** A model reference, a key of `models`, or (TS/JS configs) a model instance. */
+  model: z.union([z.string().min(1), LanguageModelInstance]),
   /** Put the top-k retrieved chunks into the prompt. */
   retrieval: z.boolean(),
 });
+
+/** How a custom pipeline's answers are costed: a price, or a model whose price applies (the one behind the service). */
+const CustomCost = {
+  price: PriceSchema.optional(),
+  model: ModelRef.optional(),
+};
+
+/**
+ * Your own pipeline as a function (TS/JS configs): `run({ question, asOf, id, signal })` returns
+ * `{ answer, retrievedDocIds?, usage?, stages? }`. A function's code cannot be hashed, so its
+ * answers are response-cached only when `version` is set (change it when the code changes).
+ */
+export const RunPipelineSchema = z.strictObject({
+  name: PipelineName,
+  run: z.custom<CustomRun>((v) => typeof v === 'function', { error: 'must be a function ({ question, asOf, id, signal }) => ({ answer, ... })' }),
+  version: z.string().min(1).optional(),
+  ...CustomCost,
+});
+
+const JsonPath = z.string().superRefine((path, ctx) => {
+  try {
+    parseJsonPath(path);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `is not a JSONPath this supports (${(e as Error).message})` });
+  }
+});
+
+/** Environment variable names (keys never go in config). */
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
+
+/**
+ * A RAG service in any language: each question is POSTed as JSON to `url`, and the reply's fields
+ * are picked by JSONPath (`$.answer`, `$.sources[*].id`, `$.usage.prompt_tokens`).
+ */
+export const HttpPipelineSchema = z.strictObject({
+  name: PipelineName,
+  type: z.literal('http'),
+  url: z.string().url(),
+  /** Header values may name environment variables, `{{env.NAME}}`; values are redacted in results. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Sent as `Authorization: Bearer <key>`, as providers' apiKeyEnv. */
+  apiKeyEnv: EnvName.optional(),
+  /** The JSON body; strings may hold {{question}}, {{asOf}}, {{id}} (a string that is only `{{asOf}}` becomes null for an undated question). */
+  body: z.json().default({ question: '{{question}}', asOf: '{{asOf}}', id: '{{id}}' }),
+  map: z.strictObject({
+    answer: JsonPath,
+    /** A list of ids, or a wildcard path over objects (`$.sources[*].id`). */
+    retrievedDocIds: JsonPath.optional(),
+    usage: z.strictObject({ inputTokens: JsonPath.optional(), outputTokens: JsonPath.optional() }).optional(),
+    /** Stage times in ms reported by the service, into the summary's stageLatencyMs. */
+    stages: z.strictObject({ embed: JsonPath.optional(), search: JsonPath.optional(), generate: JsonPath.optional() }).optional(),
+  }),
+  /** Per-request limit (the question's `timeoutMs` applies as well). */
+  timeoutMs: z.number().int().positive().optional(),
+  /** Part of the response-cache key: change it when the service changes behind the same URL. */
+  version: z.string().min(1).optional(),
+  ...CustomCost,
+});
+
+/** A `pipelines` entry: built-in (`model` + `retrieval`), your own function (`run`) or an HTTP service (`type: 'http'`). */
+export const PipelineSchema = chosen(
+  (v) => (v !== null && typeof v === 'object' && 'type' in v ? HttpPipelineSchema : v !== null && typeof v === 'object' && 'run' in v ? RunPipelineSchema : BuiltinPipelineSchema),
+  z.union([BuiltinPipelineSchema, RunPipelineSchema, HttpPipelineSchema]),
+);
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
+export type BuiltinPipelineConfig = z.infer<typeof BuiltinPipelineSchema>;
+export type RunPipelineConfig = z.infer<typeof RunPipelineSchema>;
+export type HttpPipelineConfig = z.infer<typeof HttpPipelineSchema>;
+export type CustomPipelineConfig = RunPipelineConfig | HttpPipelineConfig;
 
 /** Training of a local fine-tune (`local:<name>` models), or bookkeeping for a remote one. */
 export const FinetuneSchema = z.strictObject({
@@ -77,8 +172,8 @@ export const ConfigSchema = z.strictObject({
   /** Models, indexes, embedding and response caches. */
   cacheDir: z.string().default('.ragvft'),
   providers: z.record(z.string(), ProviderSchema).default({}),
-  /** Named models, so pipelines can say `model: "base"`. */
-  models: z.record(z.string(), ModelRef).default({ base: 'local:reader', fineTuned: 'local:ft-paraphrase' }),
+  /** Named models, so pipelines can say `model: "base"`: `<provider>:<model>` strings or (TS/JS configs) AI SDK model instances. */
+  models: z.record(z.string(), ModelEntry).default({ base: 'local:reader', fineTuned: 'local:ft-paraphrase' }),
   /** Local fine-tunes by name: `local:<name>` uses the weights trained from this entry. */
   finetune: z.record(z.string(), FinetuneSchema).default({ 'ft-paraphrase': FinetuneSchema.parse({ data: 'paraphrase' }) }),
   embedding: z

@@ -17,7 +17,8 @@ export interface RetrievedText {
 export function scoreRetrieval(
   gold: { sourceDocIds: readonly string[]; answers: readonly string[] },
   retrievedDocIds: readonly string[],
-  chunks: readonly RetrievedText[],
+  /** Null when the pipeline reported document ids only (a custom pipeline): chunk recall is then unknown. */
+  chunks: readonly RetrievedText[] | null,
 ): { recall: number; reciprocalRank: number; chunkRecall: boolean | null } | null {
   if (gold.sourceDocIds.length === 0) return null;
   const docs = new Set(gold.sourceDocIds);
@@ -26,7 +27,7 @@ export function scoreRetrieval(
   return {
     recall: new Set(hits).size / docs.size,
     reciprocalRank: first === -1 ? 0 : 1 / (first + 1),
-    chunkRecall: answerInChunks(gold.answers, chunks.filter((c) => docs.has(c.docId))),
+    chunkRecall: chunks ? answerInChunks(gold.answers, chunks.filter((c) => docs.has(c.docId))) : null,
   };
 }
 

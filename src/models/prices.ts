@@ -46,14 +46,19 @@ export interface PriceLookup {
  * Price of `<provider>:<model>`: config overrides first, then the built-in OpenAI table (by
  * provider type `openai`), then local models, which have no per-token price (their CPU time is
  * reported separately). Anything else is unknown: cost is reported as null, never 0.
+ *
+ * A model instance's id names the provider with its API (`openai.responses:gpt-4o-mini`,
+ * `anthropic.messages:claude-…`): the part before the dot is the provider family, so
+ * `cost.prices` may key it either way and an @ai-sdk/openai instance finds the built-in price.
  */
 export function lookupPrice(ref: string, opts: { overrides: Record<string, Price>; providerType?: string }): PriceLookup {
-  const override = opts.overrides[ref];
-  if (override) return { price: override, source: 'config' };
-  const [provider, ...rest] = ref.split(':');
+  const [provider = '', ...rest] = ref.split(':');
   const modelId = rest.join(':');
+  const family = provider.split('.')[0]!;
+  const override = opts.overrides[ref] ?? opts.overrides[`${family}:${modelId}`];
+  if (override) return { price: override, source: 'config' };
   if (isLocal(ref)) return { price: { input: 0, output: 0, training: 0 }, source: 'local' };
-  if (opts.providerType === 'openai' || provider === 'openai') {
+  if (opts.providerType === 'openai' || family === 'openai') {
     const ftBase = fineTuneBase(modelId);
     const entry = OPENAI[ALIASES[ftBase ?? modelId] ?? ftBase ?? modelId];
     if (entry) {

@@ -109,12 +109,15 @@ export function isLocal(ref: string): boolean {
   return reserved !== undefined && factoryOf(reserved.type)?.local === true;
 }
 
+/** The provider type of an AI SDK model instance given in the config. */
+export const INSTANCE_TYPE = 'instance';
+
 export interface ModelRegistry {
   /** The AI SDK model for `<provider>:<model>`. */
   languageModel(ref: string): LanguageModelV4;
   /** The AI SDK embedding model for `<provider>:<model>` (API embeddings). */
   embeddingModel(ref: string): EmbeddingModelV4;
-  /** `local`, `openai` or `openai-compatible`. */
+  /** `local`, `openai`, `openai-compatible`, or `instance` for a model instance of the config. */
   providerType(ref: string): string;
   /** The endpoint a model is served from: part of the response-cache key, so two servers never share entries. */
   endpoint(ref: string): string;
@@ -141,6 +144,8 @@ export function createModelRegistry(opts: {
   localFinetunes: Record<string, string>;
   refs: string[];
   env?: NodeJS.ProcessEnv;
+  /** AI SDK model instances of a TS config, by their id `${provider}:${modelId}` (models/instances.ts). */
+  instances?: ReadonlyMap<string, LanguageModelV4>;
 }): ModelRegistry {
   const env = opts.env ?? process.env;
   const configured: Record<string, ProviderConfig> = { ...BUILTIN_PROVIDERS, ...opts.providers };
@@ -160,8 +165,11 @@ export function createModelRegistry(opts: {
     return made;
   };
 
+  const instanceModels = opts.instances ?? new Map<string, LanguageModelV4>();
   const registry: ModelRegistry = {
     languageModel(ref) {
+      const given = instanceModels.get(ref);
+      if (given) return given;
       const { provider, modelId } = splitModelRef(ref);
       return instance(provider).language(modelId);
     },
@@ -172,10 +180,13 @@ export function createModelRegistry(opts: {
       return p.embedding(modelId);
     },
     providerType(ref) {
+      if (instanceModels.has(ref)) return INSTANCE_TYPE;
       const { provider } = splitModelRef(ref);
       return providers[provider]?.type ?? 'unknown';
     },
     endpoint(ref) {
+      // The instance's URL is inside its provider package: its id is all there is to key by.
+      if (instanceModels.has(ref)) return `${INSTANCE_TYPE}:${ref}`;
       const { provider } = splitModelRef(ref);
       return providers[provider] ? instance(provider).endpoint : `default:${provider}`;
     },

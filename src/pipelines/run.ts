@@ -12,7 +12,7 @@ import { freshnessLabel } from '../scoring/freshness.js';
 import { leaksCanary } from '../scoring/leak.js';
 import { scoreAnswer } from '../scoring/score.js';
 import { answerQuestion } from './answer.js';
-import type { Answer, PipelineSpec } from './types.js';
+import type { Answer, PipelineSpec, SelfAnsweringSpec } from './types.js';
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -86,7 +86,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
     cached: a.cached,
     embedCached: a.embedCached,
     retrievedDocIds: a.retrievedDocIds,
-    retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks ?? []) : null,
+    retrieval: a.retrievedDocIds ? scoreRetrieval(q, a.retrievedDocIds, a.retrievedChunks) : null,
     answerInContext: a.retrievedChunks ? answerInChunks(q.answers, a.retrievedChunks) : null,
     leaked: q.canaryAnswers === undefined || failed ? null : leaksCanary(a.text!, q.canaryAnswers),
     citations: failed ? null : a.citations,
@@ -96,7 +96,7 @@ export function toRecord(q: Question, pipeline: string, raw: Answer, price: Pric
 }
 
 export interface RunOptions {
-  pipelines: (PipelineSpec & { price: Price | null })[];
+  pipelines: ((PipelineSpec | SelfAnsweringSpec) & { price: Price | null })[];
   questions: Question[];
   config: Pick<Config, 'prompts' | 'generation' | 'concurrency' | 'timeoutMs'> & { retrieval?: Pick<Config['retrieval'], 'maxContextTokens'> };
   scoring: ScoringContext;
@@ -135,11 +135,15 @@ export async function runPipelines(opts: RunOptions): Promise<ResultRecord[]> {
       if (opts.done?.has(recordKey(q.id, p.name))) continue;
       tasks.push(
         limit(async () => {
-          const { provider } = splitModelRef(p.modelRef);
+          // A custom pipeline is its own provider: one service down does not stop another.
+          const provider = 'answer' in p ? p.name : splitModelRef(p.modelRef).provider;
           if (opts.stop?.aborted || opts.signal?.aborted || breaker.open(provider)) return;
           const timeout = AbortSignal.timeout(opts.config.timeoutMs);
           const abortSignal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-          const a = await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens, docIds: opts.scoring.docIds });
+          const a =
+            'answer' in p
+              ? await p.answer(q, abortSignal)
+              : await answerQuestion(p, q, { prompts: opts.config.prompts, generation: opts.config.generation, abortSignal, maxContextTokens: opts.config.retrieval?.maxContextTokens, docIds: opts.scoring.docIds });
           // Interrupted by the user: leave the pair undone so a resume runs it again.
           if (opts.signal?.aborted && a.error) return;
           const judged = opts.judge && !a.error && a.text ? await opts.judge(q, a.text, opts.signal ?? new AbortController().signal) : undefined;

@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { Question } from '../dataset/schema.js';
 import type { Chunk } from '../retrieval/chunk.js';
 import type { Retrieval, SearchFilter } from '../retrieval/retriever.js';
 
@@ -11,6 +12,14 @@ export interface PipelineSpec {
   model: LanguageModelV4;
   /** `asOf` null: the question has no date, so no temporal filter applies. */
   retrieve: ((question: string, filter: SearchFilter) => Promise<Retrieval>) | null;
+}
+
+/** A pipeline that answers by itself (a custom function, an HTTP service) instead of through a model ragvft prompts. */
+export interface SelfAnsweringSpec {
+  name: string;
+  /** What results name as its model: `custom:<name>` or `http:<name>`. */
+  modelRef: string;
+  answer: (q: Question, signal: AbortSignal) => Promise<Answer>;
 }
 
 /** The raw outcome of one (question, pipeline) call, before scoring. */

@@ -234,7 +234,7 @@ export const RunInfoSchema = z.strictObject({
   datasetHash: z.string(),
   /** `trainingCutoff` is null for a dataset without a timeline (freshness is then not reported). */
   dataset: z.strictObject({ name: z.string(), trainingCutoff: z.string().nullable(), questions: z.number().int(), documents: z.number().int() }),
-  /** Pipeline name -> `<provider>:<model>`. */
+  /** Pipeline name -> `<provider>:<model>` (a model instance: `${provider}:${modelId}`; a custom pipeline: `custom:<name>` or `http:<name>`). */
   models: z.record(z.string(), z.string()),
   embeddingModel: z.string(),
   /** `--index-as-of`: the RAG index held only document versions valid on this date; null: the whole corpus. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, DEFAULT_EMBEDDING_MODEL } from '../config/schema.js';
+import { type Config, type CustomPipelineConfig, DEFAULT_EMBEDDING_MODEL, type Price } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import { type Dataset, IsoDate } from '../dataset/schema.js';
@@ -13,9 +13,12 @@ import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '.
 import { lookupPrice } from '../models/prices.js';
 import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
 import { listingFingerprint, type ModelListing, preflight, type PreflightTarget } from '../models/preflight.js';
+import { modelRefOf, registerEnvSecrets, separateModelInstances } from '../models/instances.js';
 import { BUILTIN_PROVIDERS, createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
+import { cacheDefinition, customAnswerer, runAsk } from '../pipelines/custom.js';
+import { httpAsk } from '../pipelines/http.js';
 import { runPipelines } from '../pipelines/run.js';
-import type { PipelineSpec } from '../pipelines/types.js';
+import type { PipelineSpec, SelfAnsweringSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
 import { modeUsesEmbeddings } from '../retrieval/modes.js';
@@ -61,6 +64,8 @@ export interface ResolvedPipeline {
   retrieval: boolean;
   /** The date the pipeline's index is a snapshot of; null: the whole corpus (or no retrieval). */
   indexAsOf: string | null;
+  /** A custom pipeline (`run` function or `http` service); `modelRef` is then `custom:<name>` or `http:<name>`. */
+  custom?: CustomPipelineConfig;
 }
 
 /**
@@ -72,7 +77,8 @@ export function resolvePipelines(config: Config): ResolvedPipeline[] {
   const resolved = config.pipelines.map((p) => {
     if (seen.has(p.name)) throw new InputError(`pipeline name "${p.name}" is used twice`, { field: 'pipelines' });
     seen.add(p.name);
-    const modelRef = config.models[p.model] ?? p.model;
+    if (!('model' in p && 'retrieval' in p)) return { name: p.name, modelRef: `${'run' in p ? 'custom' : 'http'}:${p.name}`, retrieval: false, indexAsOf: null, custom: p };
+    const modelRef = modelRefOf(typeof p.model === 'string' ? (config.models[p.model] ?? p.model) : p.model);
     splitModelRef(modelRef);
     return { name: p.name, modelRef, retrieval: p.retrieval, indexAsOf: p.retrieval ? (config.retrieval.indexAsOf ?? null) : null };
   });
@@ -164,11 +170,15 @@ function checkLocalRefs(refs: string[], config: Config): void {
 
 /** load → index → run → score → write. Returns the result and the path written. */
 export async function runBench(opts: BenchOptions): Promise<{ result: RunResult; path: string; datasetPath: string }> {
-  const { config, datasetPath, path: configPath } = await loadConfig(opts.configPath);
+  const loaded = await loadConfig(opts.configPath);
+  const { datasetPath, path: configPath } = loaded;
+  // From here on the config names instances by their ids: that is what is hashed and stored.
+  const { config, instances } = separateModelInstances(loaded.config);
+  if (instances.size > 0) registerEnvSecrets(process.env);
   const dataset = await loadDataset(datasetPath);
   applyIndexDates(config, dataset, opts.indexAsOf);
   const pipelines = resolvePipelines(config);
-  const refs = pipelines.map((p) => p.modelRef);
+  const refs = pipelines.filter((p) => !p.custom).map((p) => p.modelRef);
   const warnings: string[] = [];
   const warn = (msg: string) => {
     if (warnings.includes(msg)) return;
@@ -182,7 +192,11 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const localDirs: Record<string, string> = {};
   const judgeRef = config.judge?.model ?? null;
   const remoteRefs = [...refs, ...(judgeRef ? [judgeRef] : [])].filter((r) => !isLocal(r));
-  const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs });
+  const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs, instances });
+  // Custom pipelines' env vars (header keys) are checked with the providers' keys.
+  const customAsks = new Map(
+    config.pipelines.flatMap((c, i) => ('run' in c ? [[c.name, runAsk(c.name, c.run)] as const] : 'type' in c ? [[c.name, httpAsk(c, `pipelines.${i}`, process.env)] as const] : [])),
+  );
   const isAbstention = createAbstentionDetector(config.scoring.abstentionPatterns);
   const usesRetrieval = pipelines.some((p) => p.retrieval);
   const embeddingRef = usesRetrieval && modeUsesEmbeddings(config.retrieval.mode) ? config.embedding.model : null;
@@ -195,7 +209,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   if (embeddingRef) checkEmbeddingModel(config);
   const listings =
     config.preflight && opts.preflight !== false
-      ? await preflight(preflightTargets([...remoteRefs, ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers))
+      ? await preflight(preflightTargets([...remoteRefs.filter((r) => !instances.has(r)), ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers))
       : new Map<string, ModelListing | null>();
   // Everything that can be checked is checked before any work and before the journal exists, so
   // bad input leaves nothing behind: output folders, and a resume's config and dataset.
@@ -231,7 +245,29 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       });
     };
 
+    const customCost = (c: CustomPipelineConfig): Price | null => {
+      if (c.price) return c.price;
+      if (c.model) return priceOf(c.model);
+      warn(`pipeline ${c.name}: no price, cost reported as null (set its price, or model to the model behind it)`);
+      return null;
+    };
+    const customSpecs = new Map(
+      pipelines.flatMap((p) => {
+        const c = p.custom;
+        const ask = customAsks.get(p.name);
+        if (!c || !ask) return [];
+        const answer = customAnswerer(ask, {
+          cacheDir: useCache ? resolve(config.cacheDir, 'pipeline-responses') : undefined,
+          definition: cacheDefinition(c),
+          onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`),
+        });
+        const spec: SelfAnsweringSpec & { price: Price | null } = { name: p.name, modelRef: p.modelRef, answer, price: customCost(c) };
+        return [[p.name, spec] as const];
+      }),
+    );
     const specs = pipelines.map((p) => {
+      const custom = customSpecs.get(p.name);
+      if (custom) return custom;
       const price = priceOf(p.modelRef);
       const model = modelFor(p.modelRef);
       const spec: PipelineSpec & { price: typeof price } = {
@@ -273,7 +309,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       throw new RunIncomplete(journal.meta.runId, tripped, left, failedDone(journal));
     }
 
-    warnAboutAnswers(journal.records, pipelines, registry.providerType, warn);
+    // A custom pipeline without a price has been warned about already: its usage is beside the point.
+    warnAboutAnswers(journal.records, pipelines.filter((p) => !p.custom || p.custom.price || p.custom.model), registry.providerType, warn);
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
     const result = await assembleResult({
       config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
@@ -381,12 +418,11 @@ function embeddingCostOf(config: Config, tokens: number, warn: (m: string) => vo
   return { tokens, usd: price ? (tokens * price.input) / 1e6 : null };
 }
 
-/** The config as stored in results: provider header values may hold credentials. */
+/** The config as stored in results: provider and http pipeline header values may hold credentials. */
 function redactConfig(config: Config): Record<string, unknown> {
-  const providers = Object.fromEntries(
-    Object.entries(config.providers).map(([n, p]) => [n, p.headers ? { ...p, headers: Object.fromEntries(Object.keys(p.headers).map((h) => [h, '[REDACTED]'])) } : p]),
-  );
-  return { ...config, providers };
+  const redactHeaders = <T extends { headers?: Record<string, string> }>(p: T): T => (p.headers ? { ...p, headers: Object.fromEntries(Object.keys(p.headers).map((h) => [h, '[REDACTED]'])) } : p);
+  const providers = Object.fromEntries(Object.entries(config.providers).map(([n, p]) => [n, redactHeaders(p)]));
+  return { ...config, providers, pipelines: config.pipelines.map((p) => ('type' in p ? redactHeaders(p) : p)) };
 }
 
 async function assembleResult(a: {
@@ -418,7 +454,9 @@ async function assembleResult(a: {
       k: p.retrieval ? a.config.retrieval.k : null,
       cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume },
     });
-    results.push({ name: p.name, model: p.modelRef, retrieval: p.retrieval, indexAsOf: p.indexAsOf, summary });
+    // A custom pipeline retrieves when it reports document ids.
+    const retrieval = p.retrieval || (p.custom !== undefined && mine.some((r) => r.retrievedDocIds !== null));
+    results.push({ name: p.name, model: p.modelRef, retrieval, indexAsOf: p.indexAsOf, summary });
   }
   const statistics = computeRunStatistics({ pipelines: results, records });
   return {
