@@ -95,7 +95,9 @@ describe('ragvft finetune --provider openai (CLI)', () => {
     const job = ft.jobs()[0]!;
     const entry = readFinetuneLock(lockPath).finetunes['ft-oa']!;
     expect(entry).toMatchObject({ jobId: job.id, fineTunedModel: job.fine_tuned_model, trainedTokens: job.trained_tokens, epochs: 2, baseModel: BASE });
-    expect(run.stdout).toContain(`openai:ft-oa: trained — ${job.fine_tuned_model as string}`);
+    expect(run.stdout).toContain(`openai:ft-oa: trained — ${(job.trained_tokens as number).toLocaleString('en-US')} tokens trained (2 epochs)`);
+    expect(run.stdout).toContain(`model ${job.fine_tuned_model as string} (pipelines: finetune:ft-oa)`);
+    expect(`${run.stdout}${run.stderr}`.split('\n').filter((l) => l.length > 100)).toEqual([]);
 
     const again = await runCli(['finetune', '--provider', 'openai', '--config', cfg], { env });
     expect(again.code).toBe(0);

@@ -90,7 +90,7 @@ export async function runOpenAIFinetune(o: OpenAIJobOptions): Promise<OpenAIJobO
 
   let state = readState(statePath);
   if (state && (state.datasetHash !== datasetHash || state.baseModel !== o.entry.trainedFrom)) {
-    o.log(`${o.name}: the unfinished job ${state.jobId ?? '(not created)'} is for other data or another base model: starting anew`);
+    o.log(`${o.name}: unfinished job ${state.jobId ?? '(not created)'} was for other data: starting anew`);
     state = null;
   }
   if (o.cancel) {
@@ -126,6 +126,7 @@ export async function runOpenAIFinetune(o: OpenAIJobOptions): Promise<OpenAIJobO
     o.log(`${o.name}: resuming job ${state.jobId}`);
   }
 
+  o.log(`${o.name}: watching job ${state.jobId}\n  Ctrl-C stops watching, not the job: rerun to resume, --cancel to cancel`);
   const job = await pollJob(o, state.jobId!);
   await rm(statePath, { force: true });
   if (o.cancel && job.status === 'cancelled') return { status: 'cancelled', jobId: job.id };

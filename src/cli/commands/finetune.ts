@@ -10,7 +10,7 @@ import { DEFAULT_EXPORT_BASE, exportForLora } from '../../finetune/export.js';
 import { type CostEstimate, FinetuneJobError, type OpenAIJobOutcome, runOpenAIFinetune } from '../../finetune/openai-job.js';
 import { ensureLocalFinetune } from '../../models/finetune.js';
 import { PRICES_AS_OF, lookupPrice } from '../../models/prices.js';
-import { BUILTIN_PROVIDERS, credentials } from '../../models/registry.js';
+import { BUILTIN_PROVIDERS, credentials, splitModelRef } from '../../models/registry.js';
 import { InputError } from '../../util/errors.js';
 
 interface FinetuneOptions {
@@ -44,6 +44,9 @@ export function registerFinetune(program: Command): void {
       if (o.name && !config.finetune[o.name]) throw new InputError(`no finetune entry "${o.name}" in ${o.config}`);
       if (o.export) return exportEntries(o, config, dataset);
       if (o.provider) return providerEntries(o, config, dataset);
+      if (o.cancel || o.yes) throw new InputError(`${o.cancel ? '--cancel' : '--yes'} is for provider jobs: add --provider <name>`);
+      const remote = o.name ? config.finetune[o.name]!.provider : undefined;
+      if (remote) throw new InputError(`finetune entry "${o.name}" runs at provider "${remote}": add --provider ${remote}`, { field: `finetune.${o.name}` });
       // Entries with `model` describe fine-tunes made elsewhere, entries with `provider` run there.
       const names = o.name ? [o.name] : Object.keys(config.finetune).filter((n) => !config.finetune[n]!.model && !config.finetune[n]!.provider);
       for (const name of names) {
@@ -80,6 +83,7 @@ async function providerEntries(o: FinetuneOptions, config: Config, dataset: Data
     if (entry.provider !== provider) throw new InputError(`finetune entry "${name}" has no provider "${provider}"`, { field: `finetune.${name}.provider` });
     const data = await loadFinetuneData(dataset, entry.data);
     const price = entry.trainedFrom ? lookupPrice(entry.trainedFrom, { overrides: config.cost.prices, providerType: 'openai' }) : null;
+    const base = entry.trainedFrom ? splitModelRef(entry.trainedFrom).modelId : '';
     let outcome: OpenAIJobOutcome;
     try {
       outcome = await runOpenAIFinetune({
@@ -93,7 +97,7 @@ async function providerEntries(o: FinetuneOptions, config: Config, dataset: Data
         stateDir: resolve(config.cacheDir, 'provider-finetunes'),
         trainingPrice: price?.price?.training ?? null,
         pollIntervalMs,
-        confirm: (e) => confirmSpend(name, e, `${entry.trainedFrom}, ${price?.source === 'config' ? 'config price' : `price table of ${PRICES_AS_OF}`}`, o.yes),
+        confirm: (e) => confirmSpend(name, e, `${base}, ${price?.source === 'config' ? 'config price' : `prices of ${PRICES_AS_OF}`}`, o.yes),
         log,
         force: o.force,
         cancel: o.cancel,
@@ -113,7 +117,8 @@ async function providerEntries(o: FinetuneOptions, config: Config, dataset: Data
       process.stdout.write(`${name}: job ${outcome.jobId} cancelled\n`);
     } else {
       const e = outcome.entry;
-      process.stdout.write(`${provider}:${name}: ${outcome.status === 'succeeded' ? 'trained' : 'up to date'} — ${e.fineTunedModel}, ${e.trainedTokens} tokens trained (${e.epochs} epochs) — ${config.finetuneLock}\n`);
+      process.stdout.write(`${provider}:${name}: ${outcome.status === 'succeeded' ? 'trained' : 'up to date'} — ${fmtInt(e.trainedTokens)} tokens trained (${e.epochs} epochs)\n`);
+      process.stdout.write(`  model ${e.fineTunedModel} (pipelines: finetune:${name})\n  recorded in ${config.finetuneLock}\n`);
     }
   }
 }
@@ -124,7 +129,7 @@ const fmtInt = (n: number) => n.toLocaleString('en-US');
 async function confirmSpend(name: string, e: CostEstimate, priceFrom: string, yes: boolean | undefined): Promise<boolean> {
   const epochs = `${e.epochs} epochs${e.epochsAuto ? ' (auto, estimated)' : ''}`;
   const usd = e.usd === null ? 'cost unknown (no training price: set cost.prices)' : `≈ $${e.usd.toFixed(4)}`;
-  process.stdout.write(`${name}: ${e.examples} examples, ${fmtInt(e.tokensPerEpoch)} tokens per epoch × ${epochs}\n`);
+  process.stdout.write(`${name}: ${fmtInt(e.examples)} examples, ${fmtInt(e.tokensPerEpoch)} tokens per epoch × ${epochs}\n`);
   process.stdout.write(`  = ${fmtInt(e.tokensPerEpoch * e.epochs)} training tokens${e.pricePerM === null ? '' : ` × $${e.pricePerM}/1M (${priceFrom})`} ${usd}\n`);
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new InputError(`${name}: not a terminal, so not asking: pass --yes to start the job and spend ${e.usd === null ? 'an unknown amount' : `about $${e.usd.toFixed(2)}`}`);
