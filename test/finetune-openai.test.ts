@@ -110,6 +110,21 @@ describe('runOpenAIFinetune', () => {
     expect(posts('/v1/fine_tuning/jobs')).toBe(creates);
   });
 
+  it('changed data is not up to date: a new job, and a job in flight for the old data is not resumed', async () => {
+    const { opts, estimates, statePath } = setup({ outcome: 'succeeded', polls: 1 });
+    await runOpenAIFinetune(opts);
+    const more = [...examples, examples[0]!];
+    // A job for the old data left in flight (its run was killed): the new data must not resume it.
+    mkdirSync(join(work, 'state'), { recursive: true });
+    writeFileSync(statePath, JSON.stringify({ datasetHash: sha256(uploadJsonl(examples)), baseModel: `openai:${BASE}`, fileId: 'file-old', jobId: 'ftjob-old' }));
+    const jobs = server.jobs().length;
+    const out = await runOpenAIFinetune({ ...opts, examples: more });
+    expect(estimates).toHaveLength(2);
+    expect(server.jobs().length).toBe(jobs + 1);
+    expect(out.status === 'succeeded' && out.entry.datasetHash).toBe(sha256(uploadJsonl(more)));
+    expect(readFinetuneLock(opts.lockPath).finetunes['ft-oa']!.datasetHash).toBe(sha256(uploadJsonl(more)));
+  });
+
   it('passes n_epochs when the entry sets it, and the estimate uses it', async () => {
     const { opts, estimates } = setup({ outcome: 'succeeded', polls: 1 });
     opts.entry = { ...opts.entry, nEpochs: 2 };
