@@ -197,6 +197,15 @@ describe('runOpenAIFinetune', () => {
     expect(server.jobs().length).toBe(jobs);
   });
 
+  it('a job state file not written by ragvft is bad input, never guessed around', async () => {
+    const { opts, statePath } = setup({ outcome: 'succeeded', polls: 1 });
+    mkdirSync(join(work, 'state'), { recursive: true });
+    writeFileSync(statePath, '{"jobId": 7}');
+    const jobs = server.jobs().length;
+    await expect(runOpenAIFinetune(opts)).rejects.toThrow(/ft-oa\.json: not a job state ragvft wrote/);
+    expect(server.jobs().length).toBe(jobs);
+  });
+
   it('declined: nothing is uploaded', async () => {
     const files = server.files.length;
     const { opts } = setup({ outcome: 'succeeded', polls: 1 }, { confirm: async () => false });

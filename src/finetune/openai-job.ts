@@ -17,6 +17,7 @@ import { splitModelRef } from '../models/registry.js';
 import { InputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
+import { parseJsonText } from '../util/input.js';
 import { type LockEntry, readFinetuneLock, writeLockEntry } from './lock.js';
 import { autoEpochs, checkForOpenAI, uploadJsonl } from './openai-rules.js';
 
@@ -68,10 +69,12 @@ const JobStateSchema = z.strictObject({
 });
 type JobState = z.infer<typeof JobStateSchema>;
 
+/** The job in flight, if any. Written atomically, so a bad file was edited by hand: never guessed around. */
 function readState(path: string): JobState | null {
   if (!existsSync(path)) return null;
-  const parsed = JobStateSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  return parsed.success ? parsed.data : null;
+  const parsed = JobStateSchema.safeParse(parseJsonText(readFileSync(path, 'utf8'), path));
+  if (!parsed.success) throw new InputError('not a job state ragvft wrote: delete it to start anew (a job it named may still run)', { file: path });
+  return parsed.data;
 }
 
 const TERMINAL = new Set<FineTuningJob['status']>(['succeeded', 'failed', 'cancelled']);
