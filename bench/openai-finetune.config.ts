@@ -1,23 +1,24 @@
 import { defineConfig } from 'ragvft';
 
 /**
- * An OpenAI fine-tune (trained on fixtures/aurelia/finetune.paraphrase.jsonl) against its base
- * model, with and without retrieval. Replace the ft: id with yours; set trainingTokens from your
- * fine-tuning job ("trained_tokens" / epochs) so the training cost is exact.
+ * An OpenAI fine-tune of gpt-4o-mini on fixtures/aurelia/finetune.paraphrase.jsonl against its
+ * base model, with and without retrieval. `ragvft finetune --provider openai --config <this>`
+ * runs the job and records it in bench/finetunes.lock.json (commit it); `finetune:aurelia` is
+ * then the fine-tuned model, and its training cost comes from the job's billed tokens.
  */
 export default defineConfig({
   name: 'aurelia-openai-ft',
   dataset: '../fixtures/aurelia',
   models: {
     base: 'openai:gpt-4o-mini-2024-07-18',
-    fineTuned: 'openai:ft:gpt-4o-mini-2024-07-18:my-org:aurelia:AbC123',
+    fineTuned: 'finetune:aurelia',
   },
   finetune: {
     aurelia: {
       data: 'paraphrase',
-      epochs: 3,
-      model: 'openai:ft:gpt-4o-mini-2024-07-18:my-org:aurelia:AbC123',
+      provider: 'openai',
       trainedFrom: 'openai:gpt-4o-mini-2024-07-18',
+      suffix: 'aurelia',
     },
   },
   pipelines: [

@@ -159,6 +159,17 @@ export const FinetuneSchema = z.strictObject({
   trainedFrom: ModelRef.optional(),
   /** For a remote fine-tune: training tokens billed per epoch, when known (else counted from `data`). */
   trainingTokens: z.number().int().nonnegative().optional(),
+  /**
+   * A fine-tune ragvft runs at a provider (`ragvft finetune --provider <name>`, type `openai`):
+   * the provider's name. The result (model id, billed tokens) goes to the lock file `finetuneLock`.
+   */
+  provider: z.string().min(1).optional(),
+  /** Provider fine-tunes: epochs (OpenAI `n_epochs`); absent = the provider's `auto`. */
+  nEpochs: z.number().int().positive().optional(),
+  /** Provider fine-tunes: suffix of the fine-tuned model's name (OpenAI: up to 64 characters). */
+  suffix: z.string().min(1).max(64).optional(),
+  /** Provider fine-tunes: per-example token limit, when the built-in table's is not right. */
+  maxExampleTokens: z.number().int().positive().optional(),
 });
 export type FinetuneConfig = z.infer<typeof FinetuneSchema>;
 
@@ -176,6 +187,11 @@ export const ConfigSchema = z.strictObject({
   models: z.record(z.string(), ModelEntry).default({ base: 'local:reader', fineTuned: 'local:ft-paraphrase' }),
   /** Local fine-tunes by name: `local:<name>` uses the weights trained from this entry. */
   finetune: z.record(z.string(), FinetuneSchema).default({ 'ft-paraphrase': FinetuneSchema.parse({ data: 'paraphrase' }) }),
+  /**
+   * Lock file of provider fine-tunes (`ragvft finetune --provider`), relative to the working
+   * directory; commit it. A pipeline model `finetune:<name>` is the model recorded there.
+   */
+  finetuneLock: z.string().min(1).default('bench/finetunes.lock.json'),
   embedding: z
     .strictObject({
       /**

@@ -127,15 +127,25 @@ export type Question = z.infer<typeof QuestionSchema>;
 export const FinetuneExampleSchema = z
   .strictObject({
     messages: z
-      .array(z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
+      .array(
+        z.strictObject({
+          role: z.enum(['system', 'user', 'assistant']),
+          content: z.string(),
+          /** OpenAI: 0 = do not train on this assistant turn, 1 = train (the default). Assistant turns only. */
+          weight: z.union([z.literal(0), z.literal(1)]).optional(),
+        }),
+      )
       .min(2, 'needs at least a user and an assistant message'),
+    /** Documents the example was written from (provenance; never uploaded to a provider). */
     sourceDocIds: z.array(NonEmpty).optional(),
+    /** Drawn from access-restricted documents (never uploaded to a provider). */
     restricted: z.boolean().optional(),
   })
   .superRefine((ex, ctx) => {
     if (ex.messages.at(-1)?.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'last message must be from the assistant' });
     if (!ex.messages.some((m) => m.role === 'user')) ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs a user message' });
     for (const [i, m] of ex.messages.entries()) {
+      if (m.weight !== undefined && m.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['messages', i, 'weight'], message: 'only assistant messages may carry a weight' });
       if (m.role === 'assistant' && m.content.trim() === '') {
         ctx.addIssue({ code: 'custom', path: ['messages', i, 'content'], message: 'assistant message is empty (the model would be trained to answer nothing)' });
       }

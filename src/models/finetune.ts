@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { type Config, type FinetuneConfig, FinetuneSchema } from '../config/schema.js';
 import { loadFinetuneData } from '../dataset/load.js';
 import type { Dataset } from '../dataset/schema.js';
+import { type LockEntry, lockedEntryFor } from '../finetune/lock.js';
+import { uploadJsonl } from '../finetune/openai-rules.js';
 import { InputError } from '../util/errors.js';
 import { hashObject, sha256 } from '../util/hash.js';
 import { countTokens } from './local/text.js';
@@ -41,6 +43,8 @@ export type LocalFinetuneInputs = Pick<Config, 'finetune' | 'cacheDir'>;
 export interface FinetuneCostInputs {
   finetune: Config['finetune'];
   cost: Pick<Config['cost'], 'prices'>;
+  /** Lock file of provider fine-tunes; absent: none is consulted. */
+  finetuneLock?: string;
 }
 
 const nonNegInt = z.number().int().nonnegative();
@@ -135,6 +139,8 @@ export async function finetuneCost(
     const m = local.get(modelId);
     return m ? { usd: 0, seconds: m.seconds, trainingTokens: m.trainingTokens, epochs: m.epochs } : { usd: 0, seconds: 0, trainingTokens: null, epochs: null };
   }
+  const locked = config.finetuneLock ? lockedEntryFor(modelRef, { finetune: config.finetune, finetuneLock: config.finetuneLock }) : null;
+  if (locked) return lockedCost(modelRef, locked, config, dataset, warn);
   const entry = Object.values(config.finetune).find((f) => f.model === modelRef);
   if (!entry) {
     if (modelId.startsWith('ft:')) warn(`${modelRef}: fine-tuning cost unknown (add a finetune entry with model, trainedFrom and data): reported as null`);
@@ -152,4 +158,23 @@ export async function finetuneCost(
     return { usd: null, seconds: 0, trainingTokens: tokens, epochs: entry.epochs };
   }
   return { usd: (tokens * entry.epochs * price.training) / 1e6, seconds: 0, trainingTokens: tokens, epochs: entry.epochs };
+}
+
+/**
+ * A provider fine-tune recorded in the lock: the provider's billed tokens (all epochs) at the base
+ * model's training price. Warns when the data changed since: the model was trained on other data.
+ */
+async function lockedCost(modelRef: string, locked: { name: string; entry: LockEntry }, config: FinetuneCostInputs, dataset: Dataset, warn: (msg: string) => void): Promise<FinetuneInfo> {
+  const { name, entry } = locked;
+  const data = await loadFinetuneData(dataset, config.finetune[name]!.data);
+  if (sha256(uploadJsonl(data.examples)) !== entry.datasetHash) {
+    warn(`${modelRef}: stale fine-tune: the data of finetune "${name}" changed since job ${entry.jobId}; rerun \`ragvft finetune --provider ${entry.provider} --name ${name}\``);
+  }
+  const trainingTokens = Math.round(entry.trainedTokens / entry.epochs);
+  const price = lookupPrice(entry.baseModel, { overrides: config.cost.prices, providerType: 'openai' }).price;
+  if (price?.training === undefined) {
+    warn(`${modelRef}: no training price for ${entry.baseModel}: fine-tuning cost reported as null`);
+    return { usd: null, seconds: 0, trainingTokens, epochs: entry.epochs };
+  }
+  return { usd: (entry.trainedTokens * price.training) / 1e6, seconds: 0, trainingTokens, epochs: entry.epochs };
 }

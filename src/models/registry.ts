@@ -43,7 +43,7 @@ export interface ProviderFactory<C extends AnyProviderConfig = AnyProviderConfig
 }
 
 /** Reads the API key (if any) and marks key and header values as secrets (never printed or stored). */
-function credentials(name: string, p: ProviderConfig, env: NodeJS.ProcessEnv): string | undefined {
+export function credentials(name: string, p: ProviderConfig, env: NodeJS.ProcessEnv): string | undefined {
   const apiKey = p.apiKeyEnv ? env[p.apiKeyEnv] : undefined;
   if (p.apiKeyEnv && !apiKey) throw new InputError(`provider "${name}" needs an API key: set the environment variable ${p.apiKeyEnv}`);
   registerSecret(apiKey);

@@ -9,6 +9,7 @@ import { loadDataset } from '../dataset/load.js';
 import { type Dataset, IsoDate } from '../dataset/schema.js';
 import { summarize } from '../metrics/summarize.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
+import { resolveLockedRef } from '../finetune/lock.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
 import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
@@ -69,8 +70,9 @@ export interface ResolvedPipeline {
 }
 
 /**
- * Resolves `model` of each pipeline through the `models` table; each `retrieval.indexSnapshots`
- * date adds `<pipeline>@<date>` for every retrieval pipeline, on an index as of that date.
+ * Resolves `model` of each pipeline through the `models` table (and `finetune:<name>` through the
+ * fine-tune lock file); each `retrieval.indexSnapshots` date adds `<pipeline>@<date>` for every
+ * retrieval pipeline, on an index as of that date.
  */
 export function resolvePipelines(config: Config): ResolvedPipeline[] {
   const seen = new Set<string>();
@@ -78,7 +80,7 @@ export function resolvePipelines(config: Config): ResolvedPipeline[] {
     if (seen.has(p.name)) throw new InputError(`pipeline name "${p.name}" is used twice`, { field: 'pipelines' });
     seen.add(p.name);
     if (!('model' in p && 'retrieval' in p)) return { name: p.name, modelRef: `${'run' in p ? 'custom' : 'http'}:${p.name}`, retrieval: false, indexAsOf: null, custom: p };
-    const modelRef = modelRefOf(typeof p.model === 'string' ? (config.models[p.model] ?? p.model) : p.model);
+    const modelRef = resolveLockedRef(modelRefOf(typeof p.model === 'string' ? (config.models[p.model] ?? p.model) : p.model), config);
     splitModelRef(modelRef);
     return { name: p.name, modelRef, retrieval: p.retrieval, indexAsOf: p.retrieval ? (config.retrieval.indexAsOf ?? null) : null };
   });
