@@ -79,6 +79,16 @@ describe('bench --shard i/n, then merge', () => {
     expect(report.stdout).toMatch(/^run \S+: dataset tiny, 5 questions/);
   });
 
+  it('a resume finishes a shard as that shard: --shard is kept by the journal, another one refused', async () => {
+    const one = await readResultFile(shards[0]!);
+    const other = await runCli(['bench', '--config', config, '--out-dir', dirOf('resumed'), '--quiet', '--resume', one.run.id, '--shard', '2/2']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/cannot resume run \S+ as shard 2\/2: it is shard 1\/2; drop --shard/);
+    const again = await readResultFile(await bench('resumed', '--resume', one.run.id));
+    expect(again.run.shard).toEqual(one.run.shard);
+    expect(again.records.map(outcome)).toEqual(one.records.map(outcome));
+  });
+
   it('refuses a missing or a repeated shard, in one line, exit 2, writing nothing', async () => {
     for (const args of [[shards[0]!], [shards[0]!, shards[0]!, shards[1]!]]) {
       const out = await runCli(['merge', ...args, '--out-dir', dirOf('refused')]);

@@ -10,7 +10,7 @@ export async function fillFlipAnswers(comparison: Comparison, sources: { a: Resu
   if (flips.size === 0) return;
   for (const side of ['a', 'b'] as const) {
     if (sources[side].layout === 'single') continue;
-    for await (const r of sources[side].records()) {
+    for await (const r of sources[side].records({ again: true })) {
       const flip = flips.get(`${r.pipeline}\u0000${r.questionId}`);
       if (flip) flip[side].answer = r.answer;
     }

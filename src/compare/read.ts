@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { describeZodError, readJsonFile } from '../util/input.js';
 import { readRecordsFile } from '../results/records-file.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, ResultSchema, ResultSummarySchema, type RunResult } from '../results/schema.js';
-import { type ResultView, toLean } from '../results/view.js';
+import { leanMaker, type ResultView } from '../results/view.js';
 import { InputError } from '../util/errors.js';
 
 /** Major part of a "major.minor" schema version, or null when it does not look like one. */
@@ -29,8 +29,9 @@ export interface ResultSource {
   /**
    * Every record, validated, in file order (each call reads them afresh). Records of a pipeline
    * not listed, or a second record for a pair, are InputErrors naming the file and line.
+   * `again`: a later pass over records already read once, parsed without validating them anew.
    */
-  records(): AsyncGenerator<ResultRecord>;
+  records(opts?: { again?: boolean }): AsyncGenerator<ResultRecord>;
 }
 
 /**
@@ -67,7 +68,8 @@ function openSummary(json: object, file: string): ResultSource {
     layout: 'jsonl',
     head,
     count: recordsFile.count,
-    async *records() {
+    async *records(opts = {}) {
+      if (opts.again) return yield* readRecordsFile(recordsPath, recordsFile, { validate: false });
       const check = consistencyChecker(head, recordsPath);
       let line = 0;
       for await (const r of readRecordsFile(recordsPath, recordsFile)) {
@@ -86,7 +88,8 @@ function openSummary(json: object, file: string): ResultSource {
 export async function loadResultView(path: string): Promise<{ view: ResultView; source: ResultSource }> {
   const source = await openResult(path);
   const records = [];
-  for await (const r of source.records()) records.push(source.layout === 'single' ? r : toLean(r));
+  const lean = leanMaker();
+  for await (const r of source.records()) records.push(source.layout === 'single' ? r : lean(r));
   return { view: { ...source.head, records }, source };
 }
 

@@ -12,7 +12,7 @@ import { summarizeJudge } from '../run/judge.js';
 import { newRunId } from '../run/run-id.js';
 import { type Shard, shardSize } from '../run/shard.js';
 import type { ResultRecord, RunResult } from '../results/schema.js';
-import { type LeanRecord, toLean } from '../results/view.js';
+import { type LeanRecord, leanMaker } from '../results/view.js';
 import { type ResultLayout, resolveLayout, writeResult, writeStreamingResult } from '../results/write.js';
 import { InputError } from '../util/errors.js';
 
@@ -54,8 +54,7 @@ function checkShards(sources: ResultSource[]): ShardSource[] {
   for (const s of sources) {
     if (!s.head.run.shard) throw new InputError('is not a shard result (run.shard is null); merge takes the results of bench --shard i/n', { file: s.file });
   }
-  const shards = sources as ShardSource[];
-  for (const s of shards) s.shard = s.head.run.shard!;
+  const shards: ShardSource[] = sources.map((s) => ({ ...s, shard: s.head.run.shard! }));
   const [first] = shards;
   const same: [string, (h: Head) => unknown][] = [
     ['run.configHash', (h) => h.run.configHash],
@@ -94,6 +93,7 @@ async function* mergedRecords(sources: readonly ShardSource[], lean: LeanRecord[
   const questions = head.run.dataset.questions;
   const its = sources.map((s) => s.records()[Symbol.asyncIterator]());
   const hash = createHash('sha256');
+  const toLean = leanMaker();
   for (const p of head.pipelines) {
     const seen = new Set<string>();
     for (let j = 0; j < questions; j++) {

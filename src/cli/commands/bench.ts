@@ -53,7 +53,7 @@ const ORPHAN_CHECK_MS = 500;
  * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
  * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
  */
-export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors' | 'indexAsOf'>, runId: string): string {
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors' | 'indexAsOf'> & Partial<Pick<BenchCliOptions, 'layout'>>, runId: string): string {
   const args = [
     o.config === DEFAULT_CONFIG ? '' : ` --config ${shellQuote(o.config)}`,
     o.outDir ? ` --out-dir ${shellQuote(o.outDir)}` : '',
@@ -61,6 +61,8 @@ export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'ca
     o.preflight ? '' : ' --no-preflight',
     o.maxErrorRate !== undefined ? ` --max-error-rate ${o.maxErrorRate}` : '',
     o.indexAsOf ? ` --index-as-of ${o.indexAsOf}` : '',
+    // --shard is not repeated: the run's journal keeps it.
+    o.layout && o.layout !== 'auto' ? ` --layout ${o.layout}` : '',
   ];
   return `npm run bench --${args.join('')} --resume ${runId}${o.keepErrors ? ' --keep-errors' : ''}`;
 }
