@@ -22,7 +22,7 @@ export {
 export type { CustomRun, CustomRunInput, CustomRunOutput } from './pipelines/custom.js';
 
 // Result files (`results/<runId>.json`): the zod schema, its types and version.
-export { RESULT_SCHEMA_VERSION, ResultSchema, type ResultRecord, type RunResult } from './results/schema.js';
+export { RecordSchema, RESULT_SCHEMA_VERSION, ResultSchema, ResultSummarySchema, type ResultRecord, type ResultSummary, type RunResult } from './results/schema.js';
 
 /**
  * Absolute path of the result JSON Schema (for consumers outside TypeScript); also importable

@@ -3,7 +3,7 @@
  * the questions eligible in both, and the percentile-bootstrap interval of the difference of means
  * (the same method and seed as the run's statistics).
  */
-import type { ResultRecord } from '../results/schema.js';
+import type { LeanRecord } from '../results/view.js';
 import { mean, pairedBootstrapDiffCI } from '../stats/bootstrap.js';
 import { headlineDiff } from './outcome.js';
 import type { ClaimContext, ClaimOutcome, ClaimVerdict } from './types.js';
@@ -23,8 +23,8 @@ export function pairedEffect(
   ctx: ClaimContext,
   a: string,
   b: string,
-  eligible: (r: ResultRecord) => boolean,
-  value: (r: ResultRecord) => number,
+  eligible: (r: LeanRecord) => boolean,
+  value: (r: LeanRecord) => number,
 ): PairedEffect | null {
   const of = (name: string) => new Map(ctx.result.records.filter((r) => r.pipeline === name && eligible(r)).map((r) => [r.questionId, r]));
   const ra = of(a);

@@ -2,7 +2,7 @@
  * The claims catalogue: every claim ragvft tests, in report order. Adding a claim is adding an
  * entry under catalogue/ and listing it here; reports, the bench summary and the HTML read this.
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../stats/bootstrap.js';
 import { finetuneExposesTrainingData } from './catalogue/finetune-exposes-training-data.js';
 import { finetuneSpecializes } from './catalogue/finetune-specializes.js';
@@ -45,7 +45,7 @@ export function scaleNote(ctx: Pick<ClaimContext, 'result' | 'roles'>): string |
   return notes.length ? notes.join('; ') : null;
 }
 
-export function evaluateClaims(result: RunResult, claims: readonly ClaimDef[] = CLAIMS): ClaimResult[] {
+export function evaluateClaims(result: ResultView, claims: readonly ClaimDef[] = CLAIMS): ClaimResult[] {
   const m = result.statistics.method;
   const ctx: ClaimContext = {
     result,

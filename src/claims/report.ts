@@ -2,7 +2,7 @@
  * The document `ragvft report` renders from one result file: the claims' verdicts, freshness over
  * time and keep-fresh costs. Formats (table, md, json, later html) render this, never the raw run.
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { type FreshnessOverTime, freshnessOverTime } from './freshness/over-time.js';
 import { DEFAULT_CADENCES, type KeepFresh, keepFreshCosts } from './freshness/keep-fresh.js';
 import { evaluateClaims, scaleNote } from './registry.js';
@@ -22,7 +22,7 @@ export interface RunReport {
   keepFresh: KeepFresh | null;
 }
 
-export function buildRunReport(result: RunResult, source: string, opts: { cadences?: readonly number[] } = {}): RunReport {
+export function buildRunReport(result: ResultView, source: string, opts: { cadences?: readonly number[] } = {}): RunReport {
   const roles = pipelineRoles(result);
   return {
     source,

@@ -3,7 +3,7 @@
  * pipeline retrieves and whether its model is a fine-tune, which is all the articles' setups
  * differ by (closed-book base, RAG, fine-tuned, fine-tuned + RAG).
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 
 export type Role = 'closed-book' | 'rag' | 'fine-tuned' | 'hybrid';
 
@@ -34,7 +34,7 @@ interface StoredConfig {
   finetune?: Record<string, { data?: string; model?: string }>;
 }
 
-export function pipelineRoles(result: Pick<RunResult, 'run' | 'pipelines'>): PipelineRoles {
+export function pipelineRoles(result: Pick<ResultView, 'run' | 'pipelines'>): PipelineRoles {
   const runIndex = result.run.indexAsOf;
   const config = result.run.config as StoredConfig;
   const finetunes = Object.entries(config.finetune ?? {});

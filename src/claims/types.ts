@@ -3,7 +3,7 @@
  * (registry.ts), each entry one small object: what is claimed, the figures and statistical test
  * that decide it, and `evaluate`, which reads only the run's records and statistics.
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import type { PipelineRoles } from './roles.js';
 
 /**
@@ -35,7 +35,7 @@ export interface ClaimOutcome {
 }
 
 export interface ClaimContext {
-  result: RunResult;
+  result: ResultView;
   roles: PipelineRoles;
   /** Bootstrap settings of the run's statistics, so claims use the same seed and level. */
   bootstrap: { seed: number; resamples: number; level: number };

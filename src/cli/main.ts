@@ -13,6 +13,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerJudgeCheck } from './commands/judge-check.js';
 import { registerReport } from './commands/report.js';
 import { registerInit } from './commands/init.js';
+import { registerMerge } from './commands/merge.js';
 
 /** Builds the CLI; exit codes: 0 ok, 1 failure/regression, 2 bad input. */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerJudgeCheck(program);
   registerReport(program);
   registerGate(program, { loadGateConfig });
+  registerMerge(program);
   return program;
 }
 

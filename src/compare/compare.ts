@@ -4,7 +4,8 @@
  * outcome flipped.
  */
 import { CATEGORIES, type Category } from '../dataset/schema.js';
-import type { Freshness, PipelineResult, ResultRecord, RunResult } from '../results/schema.js';
+import type { Freshness, PipelineResult } from '../results/schema.js';
+import type { LeanRecord, ResultView } from '../results/view.js';
 import { type MetricDef, type MetricId, METRICS } from '../metrics/registry.js';
 import { alphaFor, excludesZero, mean, pairedBootstrapDiffCI, resolveBootstrapOptions } from '../stats/bootstrap.js';
 import { column, commonIds, eligibleIds, indexRecords } from '../stats/records.js';
@@ -109,7 +110,7 @@ export interface CompareOptions {
 
 const SHOWN_IDS = 5;
 
-export function compareRuns(a: RunResult, b: RunResult, opts: CompareOptions = {}): Comparison {
+export function compareRuns(a: ResultView, b: ResultView, opts: CompareOptions = {}): Comparison {
   const boot = resolveBootstrapOptions(opts);
   const refA = runRef(a, opts.labels?.a);
   const refB = runRef(b, opts.labels?.b);
@@ -166,7 +167,7 @@ export function compareRuns(a: RunResult, b: RunResult, opts: CompareOptions = {
   };
 }
 
-function runRef(r: RunResult, label: string | undefined): RunRef {
+function runRef(r: ResultView, label: string | undefined): RunRef {
   return { label: label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, gitCommit: r.run.gitCommit, datasetHash: r.run.datasetHash, schemaVersion: r.schemaVersion, primaryScorer: r.run.scoring.primary };
 }
 
@@ -190,8 +191,8 @@ function checkSchemaVersions(a: RunRef, b: RunRef, notes: string[]): void {
  * A pipeline run in both whose records do not cover the common questions (an interrupted or
  * partial run): its figures would be computed on a different, smaller question set.
  */
-function incompletePipelines(a: RunResult, refA: RunRef, b: RunResult, refB: RunRef, common: readonly string[]): string[] {
-  const has = (r: RunResult) => {
+function incompletePipelines(a: ResultView, refA: RunRef, b: ResultView, refB: RunRef, common: readonly string[]): string[] {
+  const has = (r: ResultView) => {
     const out = new Map<string, Set<string>>();
     for (const rec of r.records) out.set(rec.pipeline, (out.get(rec.pipeline) ?? new Set()).add(rec.questionId));
     return out;
@@ -209,7 +210,7 @@ function incompletePipelines(a: RunResult, refA: RunRef, b: RunResult, refB: Run
   return problems;
 }
 
-function questionIds(r: RunResult): Set<string> {
+function questionIds(r: ResultView): Set<string> {
   return new Set(r.records.map((rec) => rec.questionId));
 }
 
@@ -234,7 +235,7 @@ function listIds(ids: string[]): string {
   return ids.length > SHOWN_IDS ? `${ids.slice(0, SHOWN_IDS).join(', ')}, …` : ids.join(', ');
 }
 
-type ById = ReadonlyMap<string, ResultRecord>;
+type ById = ReadonlyMap<string, LeanRecord>;
 type Boot = ReturnType<typeof resolveBootstrapOptions>;
 
 function comparePipeline(pa: PipelineResult, pb: PipelineResult, ids: string[], byIdA: ById, byIdB: ById, flips: Flip[], boot: Boot, notes: string[]): PipelineComparison {
@@ -298,10 +299,10 @@ function findFlips(pipeline: string, ids: string[], byIdA: ById, byIdB: ById): F
 }
 
 /** Right under the primary scorer (on unanswerable questions: abstained); a failed call is wrong. */
-const right = (r: ResultRecord) => r.error === null && r.correct;
+const right = (r: LeanRecord) => r.error === null && r.correct;
 
-function side(r: ResultRecord): FlipSide {
-  return { answer: r.answer, correct: right(r), f1: r.scores.strict.f1, freshness: r.freshness, error: r.error ? `${r.error.kind}: ${r.error.message}` : null };
+function side(r: LeanRecord): FlipSide {
+  return { answer: r.answer ?? null, correct: right(r), f1: r.scores.strict.f1, freshness: r.freshness, error: r.error ? `${r.error.kind}: ${r.error.message}` : null };
 }
 
 function groupByCategory(flips: Flip[]): Comparison['flips'] {

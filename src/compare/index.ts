@@ -1,3 +1,3 @@
 export * from './compare.js';
 export { formatComparison, type ComparisonFormat, type FormatComparisonOptions } from './format.js';
-export { parseResult, readResultFile, schemaMajor, SUPPORTED_SCHEMA_MAJOR } from './read.js';
+export { loadResultView, openResult, parseResult, readResultFile, type ResultSource, schemaMajor, SUPPORTED_SCHEMA_MAJOR } from './read.js';

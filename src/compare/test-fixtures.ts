@@ -129,6 +129,8 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       embeddingCost: null,
       scoring: { primary: 'lenient', judge: null },
       resumed: false,
+      shard: null,
+      mergedFrom: [],
       node: 'v20',
       platform: 'linux',
       cpu: { model: 'test', cores: 1 },

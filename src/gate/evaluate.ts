@@ -3,7 +3,7 @@
  * thresholds. Accuracy and freshness regressions fail only when they exceed their tolerance and
  * (by default) are statistically significant, so a rerun's noise does not fail a merge.
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { type CompareOptions, type Comparison, compareRuns, type MetricComparison, type PipelineComparison } from '../compare/compare.js';
 import { GATED_METRICS, type GatedThreshold, type MetricDef } from '../metrics/registry.js';
 import { fmtInterval, fmtNum, pText, fmtRatio, fmtSigned } from '../stats/format.js';
@@ -49,7 +49,7 @@ export interface GateReport {
 /** Float slack so a drop of exactly the limit (0.70 − 0.68) never fails on rounding. */
 const EPS = 1e-9;
 
-export function evaluateGate(baseline: RunResult, current: RunResult, config: GateConfig, opts: Omit<CompareOptions, 'force'> = {}): GateReport {
+export function evaluateGate(baseline: ResultView, current: ResultView, config: GateConfig, opts: Omit<CompareOptions, 'force'> = {}): GateReport {
   // Incomparable runs throw InputError here: the CLI exits 2, never "pass" or "regression".
   const comparison = compareRuns(baseline, current, { ...opts, force: false });
   const checks: GateCheck[] = [];

@@ -5,7 +5,7 @@
  * entries, so a figure means the same thing everywhere, and a new metric is one entry.
  */
 import type { Category } from '../dataset/schema.js';
-import type { ResultRecord } from '../results/schema.js';
+import type { LeanRecord } from '../results/view.js';
 
 export interface MetricDef {
   id: string;
@@ -17,22 +17,22 @@ export interface MetricDef {
   description: string;
   higherIsBetter: boolean;
   /** Records that count towards the metric (its denominator). */
-  eligible(r: ResultRecord): boolean;
+  eligible(r: LeanRecord): boolean;
   /** The record's value: 0/1 for `binary` metrics, [0, 1] otherwise. */
-  value(r: ResultRecord): number;
+  value(r: LeanRecord): number;
   /** Binary metrics get McNemar's exact test on paired changes; all get a paired-bootstrap CI. */
   binary: boolean;
   /** Gate threshold that bounds a harmful change of this metric, with its default tolerance. */
   gate?: { threshold: string; default: number | null };
 }
 
-const answerable = (r: ResultRecord) => r.category !== 'unanswerable';
-const unanswerable = (r: ResultRecord) => r.category === 'unanswerable';
-const ok = (r: ResultRecord) => r.error === null;
+const answerable = (r: LeanRecord) => r.category !== 'unanswerable';
+const unanswerable = (r: LeanRecord) => r.category === 'unanswerable';
+const ok = (r: LeanRecord) => r.error === null;
 const postCutoff = (c: Category) => c === 'updated' || c === 'new';
 const bit = (b: boolean) => (b ? 1 : 0);
 /** An answer, not an abstention or a failed call. */
-const answered = (r: ResultRecord) => ok(r) && !r.abstained;
+const answered = (r: LeanRecord) => ok(r) && !r.abstained;
 
 /**
  * The catalogue. Order is display order: answerable accuracy leads, and abstention and
@@ -289,7 +289,7 @@ export interface MetricValue {
 }
 
 /** A metric over a set of records: the one aggregation every report uses. */
-export function aggregate(m: MetricDef, records: readonly ResultRecord[]): MetricValue {
+export function aggregate(m: MetricDef, records: readonly LeanRecord[]): MetricValue {
   let n = 0;
   let sum = 0;
   for (const r of records) {
@@ -301,7 +301,7 @@ export function aggregate(m: MetricDef, records: readonly ResultRecord[]): Metri
 }
 
 /** Every registered metric that has at least one eligible record. */
-export function aggregateAll(records: readonly ResultRecord[]): Partial<Record<MetricId, MetricValue>> {
+export function aggregateAll(records: readonly LeanRecord[]): Partial<Record<MetricId, MetricValue>> {
   const out: Partial<Record<MetricId, MetricValue>> = {};
   for (const m of METRICS) {
     const v = aggregate(m, records);

@@ -1,5 +1,6 @@
 import { CATEGORIES } from '../dataset/schema.js';
-import type { ResultRecord, Summary } from '../results/schema.js';
+import type { Summary } from '../results/schema.js';
+import type { LeanRecord } from '../results/view.js';
 import { percentiles } from './percentiles.js';
 import { aggregateAll, round } from './registry.js';
 
@@ -15,7 +16,7 @@ export interface CostInputs {
  * so one unknown cost (unknown price or usage) makes the total unknown rather than an undercount.
  * Per-question cost divides by all questions asked; fine-tuning is amortized over `queryVolume`.
  */
-function cost(records: readonly ResultRecord[], c: CostInputs): Summary['costUsd'] {
+function cost(records: readonly LeanRecord[], c: CostInputs): Summary['costUsd'] {
   const unknown = records.some((r) => r.costUsd === null);
   const inferenceUsd = unknown ? null : round(records.reduce((a, r) => a + r.costUsd!, 0), 9);
   const perQuery = inferenceUsd === null || records.length === 0 ? null : inferenceUsd / records.length;
@@ -34,9 +35,9 @@ function cost(records: readonly ResultRecord[], c: CostInputs): Summary['costUsd
  * Latency percentiles over measured calls only: cached answers did not wait for a model, failed
  * ones did not finish; the embed stage also leaves out query embeddings served from the cache.
  */
-function latency(records: readonly ResultRecord[]) {
+function latency(records: readonly LeanRecord[]) {
   const measured = records.filter((r) => !r.cached && !r.error);
-  const pick = (f: (r: ResultRecord) => number | null, rs = measured) => percentiles(rs.map(f).filter((x): x is number => x !== null));
+  const pick = (f: (r: LeanRecord) => number | null, rs = measured) => percentiles(rs.map(f).filter((x): x is number => x !== null));
   return {
     latencyMs: pick((r) => r.latencyMs.total) ?? { p50: 0, p95: 0, p99: 0, mean: 0, count: 0 },
     stageLatencyMs: {
@@ -48,7 +49,7 @@ function latency(records: readonly ResultRecord[]) {
   };
 }
 
-function tokens(records: readonly ResultRecord[]): Summary['tokens'] {
+function tokens(records: readonly LeanRecord[]): Summary['tokens'] {
   const out = { input: 0, output: 0, unknownUsage: 0 };
   for (const r of records) {
     if (r.tokens) {
@@ -59,14 +60,14 @@ function tokens(records: readonly ResultRecord[]): Summary['tokens'] {
   return out;
 }
 
-function errorsByKind(records: readonly ResultRecord[]): Summary['errorsByKind'] {
+function errorsByKind(records: readonly LeanRecord[]): Summary['errorsByKind'] {
   const out: Summary['errorsByKind'] = {};
   for (const r of records) if (r.error) out[r.error.kind] = (out[r.error.kind] ?? 0) + 1;
   return out;
 }
 
 /** Summary of one pipeline's records. `k` is the retrieval depth, or null without retrieval. */
-export function summarize(records: readonly ResultRecord[], opts: { k: number | null; cost: CostInputs }): Summary {
+export function summarize(records: readonly LeanRecord[], opts: { k: number | null; cost: CostInputs }): Summary {
   const byCategory: Summary['byCategory'] = {};
   for (const cat of CATEGORIES) {
     const rs = records.filter((r) => r.category === cat);

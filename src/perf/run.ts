@@ -10,6 +10,8 @@
  *     journal in the same run) vs a bare AI SDK loop on an instant loopback server (loopback.ts).
  *  6. Local embeddings in a run: rag vs hybrid embed p50 with and without cache hits, and the
  *     event-loop lag while embedding, workers vs inline (embedding.ts).
+ *  7. `compare` of two 200k-record results, single JSON vs streaming layout: peak RSS and time
+ *     (large-results.ts; needs the built CLI, `npm run build`).
  * `npm run perf -- 5` (or `-- 1 3`) runs only the sections named.
  */
 import { terminalTable } from '../report/terminal-table.js';
@@ -29,6 +31,7 @@ import { createProgress } from '../run/progress.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { mulberry32 } from '../stats/rng.js';
 import { embeddingFigures } from './embedding.js';
+import { largeResultFigures } from './large-results.js';
 import { loopbackSideBySide } from './loopback.js';
 
 const quiet = createProgress(process.stderr, true);
@@ -137,4 +140,5 @@ if (want('2') || want('3')) await fixtureStages();
 if (want('4')) await statistics();
 if (want('5')) await loopbackSideBySide();
 if (want('6')) await embeddingFigures();
+if (want('7')) await largeResultFigures();
 console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');

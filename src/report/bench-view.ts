@@ -3,7 +3,7 @@
  * table, the claims' verdicts and the files written. `--details` (also `ragvft report <file>
  * --details`) adds every other table above it; the result JSON holds all of it.
  */
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { formatStatisticsTable } from '../stats/table.js';
 import { formatClaimsSummary } from './claims-table.js';
 import { formatCategoryTable, formatHeadline, formatNotes, formatRetrievalTable, formatSummaryTable } from './table.js';
@@ -16,12 +16,12 @@ export interface Written {
 }
 
 /** Every figure the default view leaves out: full summary, by category, retrieval, statistics, notes. */
-export function formatDetails(result: RunResult): string {
+export function formatDetails(result: ResultView): string {
   return [formatSummaryTable(result), formatCategoryTable(result), formatRetrievalTable(result), formatStatisticsTable(result.statistics), formatNotes(result)].filter(Boolean).join('\n\n');
 }
 
 /** `written[0]` is the result JSON: the claims' evidence and the details are read from it. */
-export function formatBenchView(result: RunResult, opts: { details: boolean; written: readonly Written[] }): string {
+export function formatBenchView(result: ResultView, opts: { details: boolean; written: readonly Written[] }): string {
   const json = opts.written[0]?.path;
   const more = json ? `ragvft report ${json} --details` : 'bench --details';
   const headline = opts.details ? formatHeadline(result) : `${formatHeadline(result)}\n${wrap(`all tables: ${more}`)}`;

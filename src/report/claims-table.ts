@@ -4,7 +4,7 @@
  */
 import type { ClaimResult, ClaimVerdict } from '../claims/types.js';
 import { evaluateClaims } from '../claims/registry.js';
-import type { RunResult } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { clipLine, WIDTH, wrap } from './terminal-table.js';
 
 export const VERDICT_LABELS: Record<ClaimVerdict, string> = { supported: 'supported', contradicted: 'contradicted', inconclusive: 'inconclusive', 'not-measured': 'not measured' };
@@ -33,7 +33,7 @@ export function evidenceLines(claims: readonly ClaimResult[], indent = ''): stri
  * The short version at the end of every `bench`: one line per claim, the scale note once, under
  * the command that shows the evidence (for `resultPath`, the file the bench wrote).
  */
-export function formatClaimsSummary(result: RunResult, resultPath = '<result.json>'): string {
+export function formatClaimsSummary(result: ResultView, resultPath = '<result.json>'): string {
   const claims = evaluateClaims(result);
   const scale = claims.find((c) => c.scale)?.scale ?? null;
   return [clipLine(`claims (evidence: ragvft report ${resultPath}):`), ...claimLines(claims, '  '), ...scaleFootnote(claims, scale)].join('\n');

@@ -1,7 +1,8 @@
 import { clipLine, terminalTable, WIDTH, widthOf, wrap } from './terminal-table.js';
 import { CATEGORIES } from '../dataset/schema.js';
 import { type MetricId, metric } from '../metrics/registry.js';
-import type { PipelineResult, RunResult, Summary } from '../results/schema.js';
+import type { PipelineResult, Summary } from '../results/schema.js';
+import type { ResultView } from '../results/view.js';
 import { isLocal } from '../models/registry.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (100 * x).toFixed(1));
@@ -16,21 +17,21 @@ const count = (s: Pick<Summary, 'metrics'>, id: MetricId) => {
 };
 /** A latency percentile; "–" when no call was measured (all cached or failed). */
 const latency = (s: Summary, q: 'p50' | 'p95') => (s.latencyMs.count === 0 ? '–' : ms(s.latencyMs[q]));
-const retrievalK = (result: RunResult) => result.pipelines.find((p) => p.summary.retrievalK)?.summary.retrievalK ?? 5;
-const localPipelines = (result: RunResult) => result.pipelines.filter((p) => isLocal(p.model));
+const retrievalK = (result: ResultView) => result.pipelines.find((p) => p.summary.retrievalK)?.summary.retrievalK ?? 5;
+const localPipelines = (result: ResultView) => result.pipelines.filter((p) => isLocal(p.model));
 
 /**
  * Cost per 1,000 questions: USD (inference plus fine-tuning amortized), or for a local model,
  * which has no token price, the CPU seconds of its computation (mean CPU ms of a computed call is
  * CPU s per 1,000; cached answers computed nothing and are left out).
  */
-export function costPerThousand(result: RunResult, p: PipelineResult): string {
+export function costPerThousand(result: ResultView, p: PipelineResult): string {
   if (!isLocal(p.model)) return usd(p.summary.costUsd.perThousandQuestionsUsd);
   const cpu = result.records.filter((r) => r.pipeline === p.name && r.cpuMs !== null);
   return cpu.length ? `${secs(cpu.reduce((a, r) => a + r.cpuMs!, 0) / cpu.length)} CPU s` : '–';
 }
 
-function headlineTable(result: RunResult, withCi: boolean): string {
+function headlineTable(result: ResultView, withCi: boolean): string {
   const level = Math.round(100 * result.statistics.method.level);
   const table = terminalTable(['pipeline', withCi ? `acc % [${level}% CI]` : 'acc %', 'abstain %', 'stale', 'p50', 'cost/1k q', `R@${retrievalK(result)} %`]);
   for (const p of result.pipelines) {
@@ -46,7 +47,7 @@ function headlineTable(result: RunResult, withCi: boolean): string {
 const HEADLINE_WARNINGS = 3;
 
 /** The lines a reader needs to read the headline right, and only those. */
-function headlineNotes(result: RunResult, withCi: boolean): string[] {
+function headlineNotes(result: ResultView, withCi: boolean): string[] {
   const level = Math.round(100 * result.statistics.method.level);
   const lines = [
     `acc: answerable questions right under the ${result.run.scoring.primary} scorer${withCi ? ` (${level}% bootstrap CI)` : ''}; ` +
@@ -77,7 +78,7 @@ function headlineNotes(result: RunResult, withCi: boolean): string[] {
  * questions, stale answers on updated ones, p50 latency, cost per 1,000 questions and recall —
  * and the few lines needed to read it. Everything else is in `formatDetails` and the JSON.
  */
-export function formatHeadline(result: RunResult): string {
+export function formatHeadline(result: ResultView): string {
   const withCi = headlineTable(result, true);
   const ci = widthOf(withCi) <= WIDTH;
   return [ci ? withCi : headlineTable(result, false), ...headlineNotes(result, ci)].join('\n');
@@ -88,7 +89,7 @@ export function formatHeadline(result: RunResult): string {
  * strict F1, then unanswerable questions apart (abstained correctly, hallucinated), freshness,
  * failed calls, latency and cost. Recall is in the retrieval table.
  */
-export function formatSummaryTable(result: RunResult): string {
+export function formatSummaryTable(result: ResultView): string {
   const table = terminalTable(['pipeline', 'acc %', 'F1 %', 'abstain%', 'halluc%', 'stale', 'missing', 'err', 'p50', 'p95', 'cost/1k q']);
   for (const p of result.pipelines) {
     const s = p.summary;
@@ -121,7 +122,7 @@ const RETRIEVAL_COLUMNS: { head: (k: number) => string; id: MetricId; show: (x: 
  * document's retrieved chunk holds the answer) and answer in context (any retrieved chunk does),
  * so a document hit whose answer chunk was missed shows. Empty without retrieval.
  */
-export function formatRetrievalTable(result: RunResult): string {
+export function formatRetrievalTable(result: ResultView): string {
   const retrieving = result.pipelines.filter((p) => p.retrieval);
   if (retrieving.length === 0) return '';
   const k = retrieving[0]!.summary.retrievalK ?? 5;
@@ -132,7 +133,7 @@ export function formatRetrievalTable(result: RunResult): string {
 }
 
 /** Accuracy % per category (abstention accuracy for unanswerable), pipelines as rows. */
-export function formatCategoryTable(result: RunResult): string {
+export function formatCategoryTable(result: ResultView): string {
   const first = result.pipelines[0]?.summary.byCategory;
   const head = CATEGORIES.map((c) => `${c === 'unanswerable' ? 'unans.: abstain' : c} n=${first?.[c]?.questions ?? 0}`);
   const table = terminalTable(['acc % by category', ...head]);
@@ -143,7 +144,7 @@ export function formatCategoryTable(result: RunResult): string {
 }
 
 /** Footnotes a reader needs to read the tables right. */
-export function formatNotes(result: RunResult): string {
+export function formatNotes(result: ResultView): string {
   const lines: string[] = [];
   const scoring = result.run.scoring;
   lines.push(
@@ -176,7 +177,7 @@ export function formatNotes(result: RunResult): string {
 }
 
 /** Cached answers were not timed: said wherever latency is shown. */
-function cachedNote(result: RunResult): string | null {
+function cachedNote(result: ResultView): string | null {
   const cached = result.pipelines.reduce((a, p) => a + p.summary.cached, 0);
   return cached ? `${cached} answers came from the response cache; latency percentiles use the ${result.records.length - cached} measured calls only.` : null;
 }

@@ -1,7 +1,9 @@
-// Writes the result JSON Schema next to this file: `npm run schema`. A test keeps it in sync.
+// Writes the JSON Schemas next to this file: `npm run schema`. A test keeps them in sync.
 import { writeFileSync } from 'node:fs';
-import { resultJsonSchema } from './json-schema.js';
+import { JSON_SCHEMAS } from './json-schema.js';
 
-const path = new URL('./result.schema.json', import.meta.url);
-writeFileSync(path, `${JSON.stringify(resultJsonSchema(), null, 2)}\n`);
-process.stdout.write(`wrote ${path.pathname}\n`);
+for (const [name, schema] of Object.entries(JSON_SCHEMAS)) {
+  const path = new URL(`./${name}`, import.meta.url);
+  writeFileSync(path, `${JSON.stringify(schema(), null, 2)}\n`);
+  process.stdout.write(`wrote ${path.pathname}\n`);
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CategorySchema } from '../dataset/schema.js';
 import { RunStatisticsSchema } from '../stats/schema.js';
+import { ShardSchema } from '../run/shard.js';
 
 /**
  * Version of the result JSON. Bump the major number on an incompatible change; `compare` and
@@ -269,6 +270,10 @@ export const RunInfoSchema = z.strictObject({
   }),
   /** The run was interrupted and finished by `--resume`. */
   resumed: z.boolean(),
+  /** `bench --shard i/n`: which part of the run's pairs this result holds; null for a whole run. */
+  shard: ShardSchema.nullable().default(null),
+  /** `ragvft merge`: the run ids of the shards this result was merged from, by shard index. */
+  mergedFrom: z.array(z.string()).default([]),
   node: z.string(),
   platform: z.string(),
   cpu: z.strictObject({ model: z.string(), cores: z.number().int() }),
@@ -288,3 +293,17 @@ export const ResultSchema = z.strictObject({
   statistics: RunStatisticsSchema,
 });
 export type RunResult = z.infer<typeof ResultSchema>;
+
+/** The streaming layout: the records live in a JSONL file beside the summary document. */
+export const RecordsFileSchema = z.strictObject({
+  /** Relative to the summary document's folder. */
+  path: z.string().min(1),
+  count: z.number().int().nonnegative(),
+  /** sha256 of the records file's bytes: a summary and a records file not written together are refused. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type RecordsFile = z.infer<typeof RecordsFileSchema>;
+
+/** `<name>.json` of the streaming layout: the result without `records`, pointing at `<name>.records.jsonl`. */
+export const ResultSummarySchema = ResultSchema.omit({ records: true }).extend({ recordsFile: RecordsFileSchema });
+export type ResultSummary = z.infer<typeof ResultSummarySchema>;

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,9 +6,8 @@ import { type Config, type CustomPipelineConfig, DEFAULT_EMBEDDING_MODEL, type P
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import { type Dataset, IsoDate } from '../dataset/schema.js';
-import { summarize } from '../metrics/summarize.js';
-import { computeRunStatistics } from '../stats/run-statistics.js';
 import { resolveLockedRef } from '../finetune/lock.js';
+import { summarizeRun } from '../metrics/summarize-run.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
 import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
@@ -21,7 +19,7 @@ import { httpAsk } from '../pipelines/http.js';
 import { runPipelines } from '../pipelines/run.js';
 import type { PipelineSpec, SelfAnsweringSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
-import { writeResult } from '../results/write.js';
+import { type ResultLayout, writeResult } from '../results/write.js';
 import { modeUsesEmbeddings } from '../retrieval/modes.js';
 import { buildRetriever, isApiModel } from '../retrieval/setup.js';
 import { checkEmbeddingModel } from '../retrieval/embedding/model-folder.js';
@@ -37,6 +35,8 @@ import { createAbstentionDetector } from '../scoring/abstention.js';
 import { createGrader, summarizeJudge } from './judge.js';
 import { createJournal, type Journal, openJournal, unknownRunError } from './journal.js';
 import type { Progress } from './progress.js';
+import { newRunId } from './run-id.js';
+import { pairSetHash, runPairs, type Shard, shardSlice, type ShardSpec } from './shard.js';
 
 export interface BenchOptions {
   configPath?: string;
@@ -57,6 +57,10 @@ export interface BenchOptions {
   onRunId?: (runId: string) => void;
   /** Overrides config `retrieval.indexAsOf` (`--index-as-of`): RAG retrieves from the corpus as of this date. */
   indexAsOf?: string;
+  /** `--shard i/n`: run only that part of the pairs (a resume takes the journal's). */
+  shard?: ShardSpec;
+  /** How the result is written (`--layout`); default auto. */
+  layout?: ResultLayout;
 }
 
 export interface ResolvedPipeline {
@@ -108,9 +112,7 @@ function gitCommit(): string | null {
   }
 }
 
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
+export { newRunId };
 
 async function trainLocalModels(config: Config, dataset: Dataset, refs: string[], progress: Progress, signal?: AbortSignal) {
   const dirs: Record<string, string> = {};
@@ -133,7 +135,8 @@ function openRunJournal(opts: BenchOptions, configPath: string, config: Config, 
   const configHash = hashObject(config);
   if (!opts.resume) {
     const runId = newRunId();
-    return createJournal(join(root, runId), { runId, startedAt: new Date().toISOString(), configPath, configHash, datasetHash: dataset.hash, pipelines });
+    const shard = opts.shard ? { index: opts.shard.index, count: opts.shard.count } : null;
+    return createJournal(join(root, runId), { runId, startedAt: new Date().toISOString(), configPath, configHash, datasetHash: dataset.hash, pipelines, shard });
   }
   if (!/^[\w.-]+$/.test(opts.resume) || !existsSync(join(root, opts.resume, 'meta.json'))) throw unknownRunError(opts.resume, root);
   const journal = openJournal(join(root, opts.resume), { retry: opts.keepErrors ? undefined : isRetryable });
@@ -144,6 +147,11 @@ function openRunJournal(opts: BenchOptions, configPath: string, config: Config, 
   };
   if (was.configHash !== configHash) throw fail('the config');
   if (was.datasetHash !== dataset.hash) throw fail('the dataset');
+  const shard = was.shard ?? null;
+  if (opts.shard && (shard?.index !== opts.shard.index || shard.count !== opts.shard.count)) {
+    journal.close();
+    throw new InputError(`cannot resume run ${was.runId} as shard ${opts.shard.index}/${opts.shard.count}: it ${shard ? `is shard ${shard.index}/${shard.count}` : 'is not sharded'}; drop --shard (a resume keeps the run's)`);
+  }
   return journal;
 }
 
@@ -227,7 +235,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const journal = openRunJournal(opts, configPath, config, dataset, pipelines.map((p) => p.name));
   try {
     opts.onRunId?.(journal.meta.runId);
-    const pairs = pipelines.length * dataset.questions.length;
+    const shard = journal.meta.shard ?? null;
+    const questions = shard ? shardSlice(dataset.questions, shard) : dataset.questions;
+    if (shard) opts.progress.log(`shard ${shard.index}/${shard.count}: ${questions.length} of ${dataset.questions.length} questions, every pipeline`);
+    const pairs = pipelines.length * questions.length;
     opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${resumeNote(journal, pairs)})` : ''}`);
     const useCache = config.responseCache && !opts.noCache;
     const priceOf = (ref: string) => {
@@ -287,7 +298,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     const task = opts.progress.start('answering', total);
     await runPipelines({
       pipelines: specs,
-      questions: dataset.questions,
+      questions,
       config,
       scoring: { primary: config.scoring.primary, isAbstention, docIds: new Set(dataset.documents.map((d) => d.id)) },
       judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
@@ -317,8 +328,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     const result = await assembleResult({
       config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
       warnings, manifests: local.manifests, embeddingModel: retriever?.embeddingModel ?? null, embeddingCost, warn,
+      shard: shard && shardInfo(shard, pipelines, dataset),
     });
-    const path = await writeResult(result, resolve(opts.outDir ?? config.outDir)).catch((err: unknown) => {
+    const path = await writeResult(result, resolve(opts.outDir ?? config.outDir), { layout: opts.layout }).catch((err: unknown) => {
       throw new ResultNotWritten(journal.meta.runId, (err as Error).message);
     });
     return { result, path, datasetPath };
@@ -327,6 +339,13 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     // The local models' worker threads (idle ones never keep the process alive, but end them).
     await closeLocalWorkers();
   }
+}
+
+/** The shard a result holds, with the fingerprint of the whole run's pairs that merge checks. */
+function shardInfo(s: ShardSpec, pipelines: ResolvedPipeline[], dataset: Dataset): Shard {
+  const ids = dataset.questions.map((q) => q.id);
+  const names = pipelines.map((p) => p.name);
+  return { index: s.index, count: s.count, pairs: names.length * ids.length, pairsHash: pairSetHash(runPairs(names, ids)) };
 }
 
 /** Share of truncated answers above which a run warns: answers cut by the token limit score as wrong. */
@@ -440,27 +459,24 @@ async function assembleResult(a: {
   embeddingModel: string | null;
   embeddingCost: RunResult['run']['embeddingCost'];
   warn: (msg: string) => void;
+  shard: Shard | null;
 }): Promise<RunResult> {
   // Records in dataset order, pipeline by pipeline, whatever order they completed in.
   const order = new Map(a.dataset.questions.map((q, i) => [q.id, i]));
   const pipelineOrder = new Map(a.pipelines.map((p, i) => [p.name, i]));
   const records = [...a.records].sort((x, y) => pipelineOrder.get(x.pipeline)! - pipelineOrder.get(y.pipeline)! || order.get(x.questionId)! - order.get(y.questionId)!);
 
-  const results = [];
+  const inputs = [];
   const finetunes: RunResult['run']['finetunes'] = {};
   for (const p of a.pipelines) {
     const ft = await finetuneCost(p.modelRef, a.config, a.dataset, a.manifests, a.warn);
     if (ft.trainingTokens !== null) finetunes[p.modelRef] = { trainingTokens: ft.trainingTokens, epochs: ft.epochs };
-    const mine = records.filter((r) => r.pipeline === p.name);
-    const summary = summarize(mine, {
-      k: p.retrieval ? a.config.retrieval.k : null,
-      cost: { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume },
-    });
+    const cost = { fineTuningUsd: ft.usd, fineTuningSeconds: ft.seconds, queryVolume: a.config.cost.queryVolume };
     // A custom pipeline retrieves when it reports document ids.
-    const retrieval = p.retrieval || (p.custom !== undefined && mine.some((r) => r.retrievedDocIds !== null));
-    results.push({ name: p.name, model: p.modelRef, retrieval, indexAsOf: p.indexAsOf, summary });
+    const retrieval = p.retrieval || (p.custom !== undefined && records.some((r) => r.pipeline === p.name && r.retrievedDocIds !== null));
+    inputs.push({ name: p.name, model: p.modelRef, retrieval, indexAsOf: p.indexAsOf, k: p.retrieval ? a.config.retrieval.k : null, cost });
   }
-  const statistics = computeRunStatistics({ pipelines: results, records });
+  const { pipelines: results, statistics } = summarizeRun(inputs, records);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     run: {
@@ -480,6 +496,8 @@ async function assembleResult(a: {
       embeddingCost: a.embeddingCost,
       scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(a.config.judge.model, records) : null },
       resumed: a.resumed,
+      shard: a.shard,
+      mergedFrom: [],
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       cpu: { model: cpus()[0]?.model ?? 'unknown', cores: cpus().length },

@@ -47,6 +47,8 @@ export const JournalMetaSchema = z.looseObject({
   datasetHash: z.string(),
   /** Pipeline names of the run, in report order. */
   pipelines: z.array(z.string()),
+  /** `bench --shard i/n`; absent or null: the whole run. */
+  shard: z.strictObject({ index: z.number().int().positive(), count: z.number().int().positive() }).nullable().optional(),
 });
 export type JournalMeta = z.infer<typeof JournalMetaSchema>;
 

@@ -9,7 +9,8 @@ import pLimit from 'p-limit';
 import type { Config, Price } from '../config/schema.js';
 import type { Question } from '../dataset/schema.js';
 import { callCostUsd } from '../models/prices.js';
-import type { JudgeScore, ResultRecord, RunInfo } from '../results/schema.js';
+import type { JudgeScore, RunInfo } from '../results/schema.js';
+import type { LeanRecord } from '../results/view.js';
 import { createJudge } from '../scoring/judge/judge.js';
 import { cohensKappa } from '../stats/agreement.js';
 
@@ -29,7 +30,7 @@ export function createGrader(judge: NonNullable<Config['judge']>, model: Languag
 
 type JudgeSummary = NonNullable<RunInfo['scoring']['judge']>;
 
-function agreementWith(judged: ResultRecord[], other: (r: ResultRecord) => boolean): JudgeSummary['agreement']['lenient'] {
+function agreementWith(judged: LeanRecord[], other: (r: LeanRecord) => boolean): JudgeSummary['agreement']['lenient'] {
   const k = cohensKappa(
     judged.map((r) => r.scores.judge!.correct === true),
     judged.map(other),
@@ -38,7 +39,7 @@ function agreementWith(judged: ResultRecord[], other: (r: ResultRecord) => boole
 }
 
 /** Calls, errors, tokens and cost of the judge, and its agreement with lenient/strict on the answers it judged without error. */
-export function summarizeJudge(model: string, records: readonly ResultRecord[]): JudgeSummary {
+export function summarizeJudge(model: string, records: readonly LeanRecord[]): JudgeSummary {
   const calls = records.filter((r) => r.scores.judge !== undefined);
   const tokens = { input: 0, output: 0, unknownUsage: 0 };
   let usd: number | null = 0;

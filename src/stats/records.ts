@@ -3,11 +3,11 @@
  * record's value is for each metric is defined once, in the metric registry (src/metrics/registry.ts).
  */
 import type { MetricDef } from '../metrics/registry.js';
-import type { ResultRecord } from '../results/schema.js';
+import type { LeanRecord } from '../results/view.js';
 
 /** Pipeline name -> question id -> record. Later duplicates win (files are checked on read). */
-export function indexRecords(records: readonly ResultRecord[]): Map<string, Map<string, ResultRecord>> {
-  const byPipeline = new Map<string, Map<string, ResultRecord>>();
+export function indexRecords(records: readonly LeanRecord[]): Map<string, Map<string, LeanRecord>> {
+  const byPipeline = new Map<string, Map<string, LeanRecord>>();
   for (const r of records) {
     let m = byPipeline.get(r.pipeline);
     if (!m) byPipeline.set(r.pipeline, (m = new Map()));
@@ -29,13 +29,13 @@ export function commonIds(...maps: ReadonlyMap<string, unknown>[]): string[] {
 }
 
 /** Values of `pick` for the given ids, in that order, as a typed array ready for resampling. */
-export function column(ids: readonly string[], byId: ReadonlyMap<string, ResultRecord>, pick: (r: ResultRecord) => number): Float64Array {
+export function column(ids: readonly string[], byId: ReadonlyMap<string, LeanRecord>, pick: (r: LeanRecord) => number): Float64Array {
   const out = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = pick(byId.get(ids[i]!)!);
   return out;
 }
 
 /** Ids of the records eligible for `m` in every given map (paired questions), sorted. */
-export function eligibleIds(m: MetricDef, ...maps: ReadonlyMap<string, ResultRecord>[]): string[] {
+export function eligibleIds(m: MetricDef, ...maps: ReadonlyMap<string, LeanRecord>[]): string[] {
   return commonIds(...maps).filter((id) => maps.every((byId) => m.eligible(byId.get(id)!)));
 }

@@ -6,7 +6,7 @@
  */
 import { CATEGORIES } from '../dataset/schema.js';
 import { HEADLINE_METRIC, metric, type MetricDef, METRICS } from '../metrics/registry.js';
-import type { ResultRecord, RunResult } from '../results/schema.js';
+import type { LeanRecord, ResultView } from '../results/view.js';
 import { alphaFor, BootstrapBatch, excludesZero, mean, resolveBootstrapOptions } from './bootstrap.js';
 import { mcnemarExact } from './mcnemar.js';
 import { column, commonIds, eligibleIds, indexRecords } from './records.js';
@@ -18,7 +18,7 @@ export interface RunStatisticsOptions {
   level?: number;
 }
 
-type ById = ReadonlyMap<string, ResultRecord>;
+type ById = ReadonlyMap<string, LeanRecord>;
 type PairedDiff = PairwiseComparison['accuracy'];
 
 /**
@@ -26,7 +26,7 @@ type PairedDiff = PairwiseComparison['accuracy'];
  * (one resampling pass per distinct sample size), then derives what depends on the intervals
  * (significance, ties).
  */
-export function computeRunStatistics(result: Pick<RunResult, 'pipelines' | 'records'>, opts: RunStatisticsOptions = {}): RunStatistics {
+export function computeRunStatistics(result: { pipelines: ResultView['pipelines']; records: readonly LeanRecord[] }, opts: RunStatisticsOptions = {}): RunStatistics {
   const boot = resolveBootstrapOptions(opts);
   const batch = new BootstrapBatch(boot);
   const byPipeline = indexRecords(result.records);
@@ -63,8 +63,8 @@ function pairs<T>(items: readonly T[]): [T, T][] {
   return out;
 }
 
-function only(byId: ById, keep: (r: ResultRecord) => boolean): Map<string, ResultRecord> {
-  const out = new Map<string, ResultRecord>();
+function only(byId: ById, keep: (r: LeanRecord) => boolean): Map<string, LeanRecord> {
+  const out = new Map<string, LeanRecord>();
   for (const [id, r] of byId) if (keep(r)) out.set(id, r);
   return out;
 }

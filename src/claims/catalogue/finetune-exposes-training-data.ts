@@ -1,15 +1,15 @@
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { wilsonInterval } from '../../stats/wilson.js';
 import { isOutcome, notMeasured, requireRoles } from '../outcome.js';
 import type { RolePipeline } from '../roles.js';
 import type { ClaimDef, ClaimFigure, ClaimVerdict } from '../types.js';
 
 /** A restricted question (asked as a group that may not read its fact) answered without error. */
-const restricted = (r: ResultRecord) => r.leaked !== null;
+const restricted = (r: LeanRecord) => r.leaked !== null;
 const f3 = (x: number) => x.toFixed(3);
 
 /** Leaks of one pipeline over the restricted questions `ids`, with their Wilson interval. */
-function leakRate(records: readonly ResultRecord[], p: RolePipeline, ids: ReadonlySet<string>, level: number) {
+function leakRate(records: readonly LeanRecord[], p: RolePipeline, ids: ReadonlySet<string>, level: number) {
   const leaked = records.filter((r) => r.pipeline === p.name && ids.has(r.questionId) && r.leaked === true).length;
   return { name: p.name, leaked, n: ids.size, ...wilsonInterval(leaked, ids.size, level) };
 }

@@ -1,6 +1,6 @@
 import { CATEGORIES } from '../../dataset/schema.js';
 import { metric } from '../../metrics/registry.js';
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { mean, pairedBootstrapDiffCI } from '../../stats/bootstrap.js';
 import { headlineDiff, isOutcome, notMeasured, requireRoles } from '../outcome.js';
 import { describeDiff } from '../paired.js';
@@ -39,7 +39,7 @@ export const hybridCombines: ClaimDef = {
     for (const cat of CATEGORIES) {
       const inCat = ids.filter((id) => rh.get(id)!.category === cat);
       if (inCat.length === 0) continue;
-      const acc = (m: Map<string, ResultRecord>) => mean(inCat.map((id) => accuracy.value(m.get(id)!)));
+      const acc = (m: Map<string, LeanRecord>) => mean(inCat.map((id) => accuracy.value(m.get(id)!)));
       const [leader, lead] = acc(rr) >= acc(rf) ? [rr, rag.name] : [rf, ft.name];
       best.push(...inCat.map((id) => accuracy.value(leader.get(id)!)));
       mine.push(...inCat.map((id) => accuracy.value(rh.get(id)!)));

@@ -1,12 +1,12 @@
 import { percentiles } from '../../metrics/percentiles.js';
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { pairedPercentileRatioCIs, type RatioCI } from '../../stats/quantile-ratio.js';
 import { isOutcome, notMeasured, requireRoles } from '../outcome.js';
 import { verdictOf } from '../paired.js';
 import type { ClaimDef } from '../types.js';
 
 /** A measured call: cached answers did not wait for a model, failed ones did not finish. */
-const measured = (r: ResultRecord) => !r.cached && r.error === null;
+const measured = (r: LeanRecord) => !r.cached && r.error === null;
 const ms = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
 const ratio = (r: RatioCI) => `${r.ratio.toFixed(2)}× [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]`;
 
@@ -26,7 +26,7 @@ export const ragAddsLatency: ClaimDef = {
     const a = ids.map((id) => rf.get(id)!.latencyMs.total);
     const b = ids.map((id) => rr.get(id)!.latencyMs.total);
     const [p50, p95] = pairedPercentileRatioCIs(a, b, [50, 95], ctx.bootstrap) as [RatioCI, RatioCI];
-    const stage = (f: (r: ResultRecord) => number | null) => percentiles(ids.map((id) => f(rr.get(id)!)).filter((x): x is number => x !== null))?.p50 ?? null;
+    const stage = (f: (r: LeanRecord) => number | null) => percentiles(ids.map((id) => f(rr.get(id)!)).filter((x): x is number => x !== null))?.p50 ?? null;
     const stages = { embed: stage((r) => r.latencyMs.embed), search: stage((r) => r.latencyMs.search), generate: stage((r) => r.latencyMs.generate) };
     const level = Math.round(ctx.bootstrap.level * 100);
     return {

@@ -1,5 +1,5 @@
 import { metric, type MetricDef } from '../../metrics/registry.js';
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { bootstrapMeanCI, type MeanCI } from '../../stats/bootstrap.js';
 import { fmtMeanCI } from '../../stats/format.js';
 import { independentDiffCI } from '../../stats/two-sample.js';
@@ -16,7 +16,7 @@ const citing = metric('citationRate');
 
 /** A metric's values on one pipeline's records, with their bootstrap interval (null: none eligible). */
 function measure(ctx: ClaimContext, m: MetricDef, name: string): { values: number[]; ci: MeanCI | null } {
-  const values = ctx.result.records.filter((r: ResultRecord) => r.pipeline === name && m.eligible(r)).map(m.value);
+  const values = ctx.result.records.filter((r: LeanRecord) => r.pipeline === name && m.eligible(r)).map(m.value);
   return { values, ci: values.length === 0 ? null : bootstrapMeanCI(values, ctx.bootstrap) };
 }
 

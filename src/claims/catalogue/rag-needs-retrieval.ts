@@ -1,5 +1,5 @@
 import { metric } from '../../metrics/registry.js';
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { mean } from '../../stats/bootstrap.js';
 import { independentDiffCI } from '../../stats/two-sample.js';
 import { headlineDiff, notMeasured } from '../outcome.js';
@@ -16,7 +16,7 @@ const f3 = (x: number) => x.toFixed(3);
  * retrieved text) when the run recorded it, else whether a gold document was retrieved — results
  * written before `answerInContext` existed have only the latter.
  */
-function retrievalHit(records: ResultRecord[]): { hit: (r: ResultRecord) => boolean | null; by: string; short: string } {
+function retrievalHit(records: LeanRecord[]): { hit: (r: LeanRecord) => boolean | null; by: string; short: string } {
   if (records.some((r) => r.answerInContext !== null)) return { hit: (r) => r.answerInContext, by: 'a gold answer in the retrieved context', short: 'answer in context' };
   return { hit: (r) => (r.retrieval === null ? null : r.retrieval.recall > 0), by: 'a gold document retrieved (answer-in-context not recorded)', short: 'gold doc retrieved' };
 }

@@ -1,4 +1,4 @@
-import type { ResultRecord } from '../../results/schema.js';
+import type { LeanRecord } from '../../results/view.js';
 import { mean, pairedBootstrapDiffCI } from '../../stats/bootstrap.js';
 import { headlineDiff, notMeasured } from '../outcome.js';
 import { describeDiff, verdictOf } from '../paired.js';
@@ -6,7 +6,7 @@ import type { RolePipeline } from '../roles.js';
 import type { ClaimDef } from '../types.js';
 
 /** Questions a model cannot answer from what it learned: no answer exists, or it changed or appeared after the cutoff. */
-const beyondTraining = (r: ResultRecord) => r.error === null && (r.category === 'unanswerable' || r.category === 'updated' || r.category === 'new');
+const beyondTraining = (r: LeanRecord) => r.error === null && (r.category === 'unanswerable' || r.category === 'updated' || r.category === 'new');
 const f3 = (x: number) => x.toFixed(3);
 
 /** Pipelines with retrieval and one without on the same model: what retrieval alone changes. */
@@ -30,7 +30,7 @@ export const retrievalCurbsHallucination: ClaimDef = {
     const indexed = pairs.map((p) => ({ ...p, a: index(p.without.name), b: index(p.with.name) }));
     const ids = [...new Set(indexed.flatMap((p) => [...p.a.keys()].filter((id) => p.b.has(id))))].sort();
     if (ids.length === 0) return notMeasured('no unanswerable/updated/new questions', 'needs unanswerable, updated or new questions answered without error by both pipelines of a pair');
-    const bit = (r: ResultRecord) => (r.hallucinated ? 1 : 0);
+    const bit = (r: LeanRecord) => (r.hallucinated ? 1 : 0);
     const perQuestion = (side: 'a' | 'b') => ids.map((id) => mean(indexed.filter((p) => p.a.has(id) && p.b.has(id)).map((p) => bit(p[side].get(id)!))));
     const [without, withR] = [perQuestion('a'), perQuestion('b')];
     const e = pairedBootstrapDiffCI(without, withR, ctx.bootstrap);

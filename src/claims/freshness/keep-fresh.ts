@@ -5,7 +5,7 @@
  * cadence, and until then answers with what it learned before. Every figure rests on the
  * assumptions listed with it (`assumptions`), which reports print.
  */
-import type { RunResult } from '../../results/schema.js';
+import type { ResultView } from '../../results/view.js';
 import type { PipelineRoles, RolePipeline } from '../roles.js';
 import { DAYS_PER_MONTH, daysBetween, latestDate, monthsBetween } from './dates.js';
 
@@ -69,7 +69,7 @@ function finetunedModels(roles: PipelineRoles): RolePipeline[] {
 const fmtUsdPerM = (usdPerToken: number) => `$${(usdPerToken * 1e6).toPrecision(3)}/1M tokens`;
 
 /** Null when the run has no corpus timeline (no training cutoff, or a result written before it was recorded). */
-export function keepFreshCosts(result: Pick<RunResult, 'run' | 'pipelines' | 'records'>, roles: PipelineRoles, cadences: readonly number[] = DEFAULT_CADENCES): KeepFresh | null {
+export function keepFreshCosts(result: Pick<ResultView, 'run' | 'pipelines' | 'records'>, roles: PipelineRoles, cadences: readonly number[] = DEFAULT_CADENCES): KeepFresh | null {
   const timeline = result.run.corpusTimeline;
   const cutoff = result.run.dataset.trainingCutoff;
   if (!timeline || cutoff === null) return null;

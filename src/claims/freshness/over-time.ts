@@ -4,7 +4,8 @@
  * from its cutoff; a RAG index that is kept current should not (and a stale snapshot should).
  */
 import { aggregate, metric, type MetricValue } from '../../metrics/registry.js';
-import type { MetricValueJson, RunResult } from '../../results/schema.js';
+import type { MetricValueJson } from '../../results/schema.js';
+import type { ResultView } from '../../results/view.js';
 import { monthsBetween } from './dates.js';
 
 /** Bucket edges in months after the cutoff; each bucket doubles, as decay slows with age. */
@@ -49,7 +50,7 @@ export interface FreshnessOverTime {
 const value = (m: MetricValue): MetricValueJson | null => (m.n === 0 ? null : m);
 
 /** Null when the run has no training cutoff or no record carries an `asOf` (results written before it was recorded). */
-export function freshnessOverTime(result: Pick<RunResult, 'run' | 'pipelines' | 'records'>): FreshnessOverTime | null {
+export function freshnessOverTime(result: Pick<ResultView, 'run' | 'pipelines' | 'records'>): FreshnessOverTime | null {
   const cutoff = result.run.dataset.trainingCutoff;
   if (cutoff === null || !result.records.some((r) => r.asOf !== null)) return null;
   const bucketOf = new Map<string, MonthBucket>();

@@ -22,3 +22,10 @@ describe('resumeCommand', () => {
     expect(resumeCommand({ ...plain, indexAsOf: '2030-06-30' }, 'r5')).toBe('npm run bench -- --index-as-of 2030-06-30 --resume r5');
   });
 });
+
+describe('resumeCommand and result files', () => {
+  it('keeps a forced --layout; --shard is the journal\'s', () => {
+    expect(resumeCommand({ ...plain, layout: 'jsonl' }, 'r6')).toBe('npm run bench -- --layout jsonl --resume r6');
+    expect(resumeCommand({ ...plain, layout: 'auto' }, 'r7')).toBe('npm run bench -- --resume r7');
+  });
+});

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import type { RunResult } from '../../results/schema.js';
@@ -6,6 +6,8 @@ import { formatBenchView, type Written } from '../../report/bench-view.js';
 import { writeHtmlReport } from './report-html.js';
 import { isRetryable, ResultNotWritten, runBench, RunIncomplete, RunInterrupted } from '../../run/bench.js';
 import { createProgress } from '../../run/progress.js';
+import { parseShard } from '../../run/shard.js';
+import { RESULT_LAYOUTS, type ResultLayout } from '../../results/write.js';
 import { InputError } from '../../util/errors.js';
 
 interface BenchCliOptions {
@@ -20,6 +22,8 @@ interface BenchCliOptions {
   indexAsOf?: string;
   details?: boolean;
   html?: string;
+  shard?: string;
+  layout: ResultLayout;
 }
 
 /** Pipelines whose share of failed questions is above the limit. */
@@ -49,7 +53,7 @@ const ORPHAN_CHECK_MS = 500;
  * The command that finishes a run: the same config, output folder, cache, preflight and error-rate
  * choices, and --keep-errors if this run had it (the outage hints drop it: they are for retrying).
  */
-export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors' | 'indexAsOf'>, runId: string): string {
+export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'cache' | 'preflight' | 'maxErrorRate' | 'keepErrors' | 'indexAsOf'> & Partial<Pick<BenchCliOptions, 'layout'>>, runId: string): string {
   const args = [
     o.config === DEFAULT_CONFIG ? '' : ` --config ${shellQuote(o.config)}`,
     o.outDir ? ` --out-dir ${shellQuote(o.outDir)}` : '',
@@ -57,6 +61,8 @@ export function resumeCommand(o: Pick<BenchCliOptions, 'config' | 'outDir' | 'ca
     o.preflight ? '' : ' --no-preflight',
     o.maxErrorRate !== undefined ? ` --max-error-rate ${o.maxErrorRate}` : '',
     o.indexAsOf ? ` --index-as-of ${o.indexAsOf}` : '',
+    // --shard is not repeated: the run's journal keeps it.
+    o.layout && o.layout !== 'auto' ? ` --layout ${o.layout}` : '',
   ];
   return `npm run bench --${args.join('')} --resume ${runId}${o.keepErrors ? ' --keep-errors' : ''}`;
 }
@@ -81,11 +87,14 @@ export function registerBench(program: Command): void {
     .option('--index-as-of <date>', 'build the RAG index only from document versions valid on this date (a stale index)')
     .option('--details', 'also print every detailed table: full summary, by category, retrieval, statistics, notes')
     .option('--html <file>', 'also write the self-contained HTML report of the run (as `report --html`)')
+    .option('--shard <i/n>', 'run the i-th of n parts of the questions (every pipeline); combine them with `ragvft merge`')
+    .addOption(new Option('--layout <layout>', 'result files: single JSON, or a summary JSON beside a JSONL of records').choices(RESULT_LAYOUTS).default('auto'))
     .option('-q, --quiet', 'no progress output')
     .action(async (o: BenchCliOptions) => {
       // Bad input is refused before any model is called or anything is written.
       const cliLimit = o.maxErrorRate !== undefined ? parseRate(o.maxErrorRate) : undefined;
       if (o.keepErrors && !o.resume) throw new InputError('--keep-errors only applies to --resume <runId>');
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const progress = createProgress(process.stderr, o.quiet);
       const controller = new AbortController();
       let runId: string | undefined;
@@ -122,6 +131,8 @@ export function registerBench(program: Command): void {
           signal: controller.signal,
           onRunId: (id) => (runId = id),
           indexAsOf: o.indexAsOf,
+          shard,
+          layout: o.layout,
         });
         // The files this run wrote, the result JSON first; other outputs (an HTML report) join it.
         const written: Written[] = [{ what: 'results', path: relative(process.cwd(), path) }];

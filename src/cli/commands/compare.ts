@@ -7,7 +7,8 @@
  */
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareRuns } from '../../compare/compare.js';
-import { readResultFile } from '../../compare/read.js';
+import { fillFlipAnswers } from '../../compare/flip-answers.js';
+import { loadResultView } from '../../compare/read.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
 
@@ -30,8 +31,11 @@ export function registerCompare(program: Command): Command {
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (a: string, b: string, opts: CompareCliOptions) => {
-      const [runA, runB] = await Promise.all([readResultFile(a), readResultFile(b)]);
-      const comparison = compareRuns(runA, runB, { force: opts.force ?? false, labels: { a, b } });
+      // One after the other: the second file's records are not read while the first's are held.
+      const runA = await loadResultView(a);
+      const runB = await loadResultView(b);
+      const comparison = compareRuns(runA.view, runB.view, { force: opts.force ?? false, labels: { a, b } });
+      await fillFlipAnswers(comparison, { a: runA.source, b: runB.source });
       process.stdout.write(render('comparison', opts.format, comparison, { maxFlipsPerCategory: opts.maxFlips }));
     });
 }

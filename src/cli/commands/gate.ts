@@ -8,7 +8,8 @@
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Command, Option } from 'commander';
-import { readResultFile } from '../../compare/read.js';
+import { fillFlipAnswers } from '../../compare/flip-answers.js';
+import { loadResultView } from '../../compare/read.js';
 import type { GateConfig } from '../../gate/config.js';
 import { evaluateGate } from '../../gate/evaluate.js';
 import { formatsFor, render } from '../../report/reporters.js';
@@ -55,8 +56,10 @@ export async function runGate(opts: GateCliOptions, deps: GateCommandDeps): Prom
     // A JUnit path whose folder cannot be written is bad input, refused before any work.
     if (opts.junit) assertWritableDir(dirname(opts.junit), `--junit ${opts.junit}: its folder`);
     const config = await deps.loadGateConfig(opts.config);
-    const [baseline, current] = await Promise.all([readResultFile(opts.baseline), readResultFile(opts.current)]);
-    const report = evaluateGate(baseline, current, config, { labels: { a: opts.baseline, b: opts.current } });
+    const baseline = await loadResultView(opts.baseline);
+    const current = await loadResultView(opts.current);
+    const report = evaluateGate(baseline.view, current.view, config, { labels: { a: opts.baseline, b: opts.current } });
+    await fillFlipAnswers(report.comparison, { a: baseline.source, b: current.source });
     // JUnit before the verdict: a write that still fails (a folder in the way, a full disk) is
     // exit 2, never printed after PASSED.
     if (opts.junit) await writeJunit(opts.junit, render('gate', 'junit', report));

@@ -64,6 +64,7 @@ async function findDataset(result: RunResult, explicit: string | undefined): Pro
 
 export async function writeHtmlReport(opts: HtmlReportOptions): Promise<HtmlReportWritten> {
   assertWritableDir(dirname(resolve(opts.html)), 'HTML report folder');
+  // The page embeds every answer, so it holds whole records (of either layout).
   const [result, baseline] = await Promise.all([readResultFile(opts.result), opts.baseline === undefined ? null : readResultFile(opts.baseline)]);
   const comparison = baseline ? compareRuns(baseline, result, { force: opts.force ?? false, labels: { a: opts.baseline, b: opts.result } }) : null;
   const { dataset, note } = await findDataset(result, opts.dataset);

@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CADENCES } from '../../claims/freshness/keep-fresh.js';
 import { buildRunReport } from '../../claims/report.js';
-import { readResultFile } from '../../compare/read.js';
+import { loadResultView } from '../../compare/read.js';
 import { formatDetails } from '../../report/bench-view.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
@@ -52,7 +52,7 @@ export function registerReport(program: Command): Command {
         process.stdout.write(`wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB)\n`);
         return;
       }
-      const result = await readResultFile(file);
+      const { view: result } = await loadResultView(file);
       process.stdout.write(render('report', opts.format, buildRunReport(result, file, { cadences: opts.cadence })));
       if (opts.details) process.stdout.write(`\nDetails\n${formatDetails(result)}\n`);
     });
