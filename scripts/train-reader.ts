@@ -2,19 +2,22 @@
  * Fits the local reader's parameters (src/models/local/reader-model.ts) on development data and
  * writes them, with figures on questions held out from fitting. Development only.
  *
- *   npx tsx scripts/train-reader.ts --train <config>[:tune] ... --heldout <config>[:report] ... [--write]
+ *   npx tsx scripts/train-reader.ts --train <config>[:tune] ... --heldout <config>[:report] ...
+ *     [--keep-scorer] [--write]
  *
  * 1. Candidate scorer: listwise softmax regression (the right candidates of a question, by the
  *    lenient scorer, against its other candidates) on the reader's features, over every training
  *    question's candidates from its retrieved context and from its gold documents; each training
- *    set weighs the same.
+ *    set weighs the same. `--keep-scorer` keeps the current weights instead (to refit only the
+ *    calibrations below).
  * 2. Calibration: logistic regression of "the best candidate is right" on confidenceFeatures,
  *    over the training questions with retrieved context (unanswerable ones: never right).
- * 3. Threshold: the lowest probability above which to answer at which the training sets still
- *    abstain on 80% of their unanswerable questions (mean over the sets).
- * 4. Memory calibration (hybrid): logistic regression of "the memory's answer is right", over the
- *    questions where the reader does not give the same answer and the context does not state the
- *    memory's (answer.ts), on the memory's softmax probability and the reader's confidence.
+ * 3. Threshold: the lowest probability (in steps of 0.01) above which to answer at which every
+ *    training set still abstains on 70% of its unanswerable questions.
+ * 4. Memory calibration (hybrid): logistic regressions of "the memory's answer is right" and of
+ *    "the reader's answer is right", over the questions where the reader does not give the same
+ *    answer and the context does not state the memory's (answer.ts), on the memory's softmax
+ *    probability and the reader's confidence.
  * 5. Hybrid override bar: the reader confidence from which its answer overrules a memory answer
  *    that the context does not state, maximising hybrid accuracy on answerable training questions.
  * Yes/no calibration stays hand-set: no training set has yes/no questions.
@@ -32,9 +35,10 @@ import { type DevSet, loadDevSet } from './dev-data.js';
 const o = new Command()
   .option('--train <specs...>', 'training sets', [])
   .option('--heldout <specs...>', 'held-out sets (figures only)', [])
+  .option('--keep-scorer', "keep the current candidate scorer's weights; refit the rest")
   .option('--write', 'write src/models/local/reader-model.ts')
   .parse()
-  .opts<{ train: string[]; heldout: string[]; write?: boolean }>();
+  .opts<{ train: string[]; heldout: string[]; keepScorer?: boolean; write?: boolean }>();
 
 const train = await Promise.all(o.train.map((s) => loadDevSet(s)));
 const heldout = await Promise.all(o.heldout.map((s) => loadDevSet(s)));
@@ -46,16 +50,19 @@ const candidatesOf = (p: Parameters<typeof readCandidates>[0]) => {
 };
 const right = (answer: string, answers: readonly string[], question: string) => answers.length > 0 && lenientJudgement(answer, answers, { question }).correct;
 
-// 1. Candidate scorer: listwise (softmax over each question's candidates).
+// 1. Candidate scorer: listwise (softmax over each question's candidates), or the current one
+// kept, matched by feature name (a feature it lacks weighs 0).
 const groups: { xs: number[][]; ys: boolean[]; weight: number }[] = [];
-for (const set of train) {
+for (const set of o.keepScorer ? [] : train) {
   const prompts = set.questions.flatMap(({ q, rag, gold }) => (gold ? [{ q, p: rag }, { q, p: gold }] : [{ q, p: rag }]));
   for (const { q, p } of prompts) {
     const candidates = candidatesOf(p);
     groups.push({ xs: candidates.map((c) => c.x), ys: candidates.map((c) => right(c.text, q.answers, q.question)), weight: 1 / prompts.length });
   }
 }
-const scorer = fitSoftmaxRanker(groups, { iterations: 2000, rate: 4, l2: 1e-5 });
+const scorer = o.keepScorer
+  ? { w: FEATURES.map((f) => READER_MODEL.weights[READER_MODEL.features.indexOf(f)] ?? 0), b: READER_MODEL.bias }
+  : fitSoftmaxRanker(groups, { iterations: 2000, rate: 4, l2: 1e-5 });
 // Retrieval with the temporal filter never shows a stale version, so the data cannot teach what
 // one is worth: a fixed penalty (a superseded passage's span loses to a current one's of equal
 // evidence, as in the rule-based reader).
@@ -99,7 +106,7 @@ const figures = (rows: ReturnType<typeof best>, m: ReaderModel, threshold: numbe
 // the context cannot answer (the target is 0.70; 0.80 keeps a margin for unseen text).
 const MIN_ABSTENTION = 0.7;
 let threshold = 0.95;
-for (let t = 0.05; t <= 0.951; t += 0.05) {
+for (let t = 0.01; t <= 0.951; t += 0.01) {
   if (train.every((s) => figures(best(s, model), model, t).abstention >= MIN_ABSTENTION)) {
     threshold = Math.round(t * 100) / 100;
     break;
@@ -108,23 +115,25 @@ for (let t = 0.05; t <= 0.951; t += 0.05) {
 model = { ...model, threshold };
 
 // 4. Memory calibration, where the reader disagrees (what hybrid decides on).
-const mx: number[][] = [];
-const my: boolean[] = [];
-const mw: number[] = [];
-for (const set of train) {
-  const from = mx.length;
-  for (const { q, rag } of set.questions) {
+// The reader's answer is recalibrated on the same cases (where it gave one).
+const disagreements = train.map((set) =>
+  set.questions.flatMap(({ q, rag }) => {
     const m = set.memory.predict(q.question);
-    if (!m || m.probability < MEMORY_THRESHOLD) continue;
+    if (!m || m.probability < MEMORY_THRESHOLD) return [];
     const { result: r, candidates } = readWithCandidates(rag, model);
-    if ((r.answer && answerKey(r.answer) === answerKey(m.answer)) || supports(candidates, m.answer)) continue;
-    mx.push([m.probability, r.answer ? r.confidence : 0]);
-    my.push(set.correct(q, m.answer) && q.category !== 'unanswerable');
-  }
-  // Each training set weighs the same however many disagreements it has.
-  for (let i = from; i < mx.length; i++) mw.push(1 / (mx.length - from));
-}
-model = { ...model, memory: fitLogistic(mx, my, { sampleWeights: mw, iterations: 3000, rate: 0.5 }) };
+    if ((r.answer && answerKey(r.answer) === answerKey(m.answer)) || supports(candidates, m.answer)) return [];
+    const answerable = q.category !== 'unanswerable';
+    return [{ x: [m.probability, r.answer ? r.confidence : 0], memoryOk: answerable && set.correct(q, m.answer), readerOk: r.answer ? answerable && set.correct(q, r.answer) : undefined }];
+  }),
+);
+// Each training set weighs the same however many disagreements it has.
+const fitOn = (rows: (typeof disagreements)[number][], y: (r: (typeof rows)[number][number]) => boolean | undefined) => {
+  const used = rows.map((set) => set.filter((r) => y(r) !== undefined));
+  const all = used.flat();
+  const weights = used.flatMap((set) => set.map(() => 1 / set.length));
+  return fitLogistic(all.map((r) => r.x), all.map((r) => y(r)!), { sampleWeights: weights, iterations: 3000, rate: 0.5 });
+};
+model = { ...model, memory: fitOn(disagreements, (r) => r.memoryOk), readerVsMemory: fitOn(disagreements, (r) => r.readerOk) };
 
 // 5. Hybrid override bar: the reader confidence from which a reading overrules a memory answer
 // the context does not state, maximising hybrid answerable accuracy (mean over the sets).
@@ -140,7 +149,7 @@ const hybridCases = train.map((set) =>
 let hybridOverride = 0.5;
 let bestHybrid = -1;
 for (let bar = 0; bar <= 1.001; bar += 0.05) {
-  const acc = hybridCases.reduce((a, cases) => a + cases.filter((c) => c.set.correct(c.q, combine(c.result, c.candidates, c.known, bar).text)).length / Math.max(1, cases.length), 0) / hybridCases.length;
+  const acc = hybridCases.reduce((a, cases) => a + cases.filter((c) => c.set.correct(c.q, combine(c.result, c.candidates, c.known, { ...model, hybridOverride: bar }).text)).length / Math.max(1, cases.length), 0) / hybridCases.length;
   if (acc > bestHybrid + 1e-9) [bestHybrid, hybridOverride] = [acc, Math.round(bar * 100) / 100];
 }
 model = { ...model, hybridOverride };
@@ -165,10 +174,11 @@ const fitted: ReaderModel = {
   threshold: model.threshold,
   hybridOverride: model.hybridOverride,
   memory: { w: model.memory.w.map(r4), b: r4(model.memory.b) },
+  readerVsMemory: { w: model.readerVsMemory.w.map(r4), b: r4(model.readerVsMemory.b) },
   provenance: { trainedOn: train.map((s) => s.name).join(', '), heldOut },
 };
 console.log(FEATURES.map((f, i) => `${f} ${fitted.weights[i]}`).join('  '));
-console.log(`bias ${fitted.bias} calibration ${JSON.stringify(fitted.calibration)} threshold ${threshold} hybridOverride ${hybridOverride} memory ${JSON.stringify(fitted.memory)}`);
+console.log(`bias ${fitted.bias} calibration ${JSON.stringify(fitted.calibration)} threshold ${threshold} hybridOverride ${hybridOverride} memory ${JSON.stringify(fitted.memory)} readerVsMemory ${JSON.stringify(fitted.readerVsMemory)}`);
 
 if (o.write) {
   const path = new URL('../src/models/local/reader-model.ts', import.meta.url);

@@ -9,16 +9,17 @@
  * - fine-tune with context (hybrid): the reader answers from the context and the memory recalls
  *   (when its probability reaches MEMORY_THRESHOLD). Same answer, or only one of them: that one.
  *   Different answers: the memory's when the context states it too (corroborated); else the
- *   reader's if its confidence is at least the memory's calibrated probability of being right given
- *   the reader's confidence (READER_MODEL.memory) and at least READER_MODEL.hybridOverride (both
- *   fitted by scripts/train-reader.ts: the bar a reading must clear to overrule a memory), else the
- *   memory's. A remembered answer the context never mentions is often one that has since changed.
+ *   reader's if its confidence reaches READER_MODEL.hybridOverride and its probability of being
+ *   right in such a disagreement (READER_MODEL.readerVsMemory) is at least the memory's
+ *   (READER_MODEL.memory), both from the memory's softmax probability and the reader's confidence
+ *   (all fitted by scripts/train-reader.ts), else the memory's. A remembered answer the context
+ *   never mentions is often one that has since changed.
  */
 import { predictLogistic } from './calibration.js';
 import { MEMORY_THRESHOLD, type Memory, type MemoryPrediction } from './memory.js';
 import type { ParsedPrompt } from './prompt.js';
 import { answerKey, read, readWithCandidates, supportOf, type Candidate, type ReaderResult } from './reader.js';
-import { READER_MODEL } from './reader-model.js';
+import { READER_MODEL, type ReaderModel } from './reader-model.js';
 
 /** The exact abstention the pipelines' system prompt asks for. */
 export const IDK = "I don't know";
@@ -45,8 +46,8 @@ export function answerWithReader(p: ParsedPrompt): LocalAnswer {
  * answer and the context does not contain the memory's (READER_MODEL.memory): from its softmax
  * probability and the reader's confidence in its own answer (0 when the reader abstains).
  */
-export function memoryConfidence(probability: number, readerConfidence: number): number {
-  return predictLogistic(READER_MODEL.memory, [probability, readerConfidence]);
+export function memoryConfidence(probability: number, readerConfidence: number, model: ReaderModel = READER_MODEL): number {
+  return predictLogistic(model.memory, [probability, readerConfidence]);
 }
 
 export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
@@ -60,7 +61,7 @@ export function answerWithMemory(p: ParsedPrompt, memory: Memory): LocalAnswer {
 }
 
 /** Hybrid's choice between the reader's result and the memory's known answer (see the file comment). */
-export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, overrideAt = READER_MODEL.hybridOverride): LocalAnswer {
+export function combine(reader: ReaderResult, candidates: readonly Candidate[], known: MemoryPrediction | undefined, model: ReaderModel = READER_MODEL): LocalAnswer {
   const fromReader: LocalAnswer | null = reader.answer ? { text: reader.answer, source: 'reader', confidence: reader.confidence, passage: reader.passage } : null;
   if (fromReader && (!known || answerKey(known.answer) === answerKey(fromReader.text))) return fromReader;
   if (!known) return { text: IDK, source: 'abstain', confidence: reader.confidence };
@@ -69,7 +70,10 @@ export function combine(reader: ReaderResult, candidates: readonly Candidate[], 
   // reader's different pick among the same context's spans does not outweigh that.
   const support = supportOf(candidates, known.answer);
   if (support) return { text: known.answer, source: 'memory', confidence: Math.max(known.probability, reader.confidence), passage: support.passage };
-  const confidence = memoryConfidence(known.probability, reader.answer ? reader.confidence : 0);
-  if (fromReader && reader.confidence >= Math.max(confidence, overrideAt)) return fromReader;
+  const confidence = memoryConfidence(known.probability, reader.answer ? reader.confidence : 0, model);
+  // The reader's confidence is calibrated over all its readings; against a confident memory that
+  // the context does not echo it is right less often, so it is recalibrated for this case.
+  const readerConfidence = fromReader ? predictLogistic(model.readerVsMemory, [known.probability, reader.confidence]) : 0;
+  if (fromReader && reader.confidence >= model.hybridOverride && readerConfidence >= confidence) return { ...fromReader, confidence: readerConfidence };
   return { text: known.answer, source: 'memory', confidence };
 }

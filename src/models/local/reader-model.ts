@@ -38,7 +38,9 @@ export const READER_MODEL: ReaderModel = {
     "product",
     "copula",
     "stated",
-    "ofKind"
+    "ofKind",
+    "cover",
+    "contextCover"
   ],
   "weights": [
     0.7665,
@@ -69,19 +71,25 @@ export const READER_MODEL: ReaderModel = {
     10.7111,
     1.2658,
     0,
-    2
+    2,
+    0,
+    0
   ],
   "bias": 0,
   "calibration": {
     "w": [
-      3.3487,
-      -0.1613,
-      -3.1859,
-      -0.3451,
-      5.4617,
-      -7.5993
+      3.7352,
+      -0.2058,
+      -1.7912,
+      0.2736,
+      2.1836,
+      -0.073,
+      0.4033,
+      1.2483,
+      1.9093,
+      -1.9416
     ],
-    "b": 2.7544
+    "b": -2.824
   },
   "yesNo": {
     "w": [
@@ -89,28 +97,40 @@ export const READER_MODEL: ReaderModel = {
     ],
     "b": -2.5
   },
-  "threshold": 0.2,
-  "hybridOverride": 0.6,
+  "threshold": 0.29,
+  "hybridOverride": 0.7,
   "memory": {
     "w": [
-      0.5423,
-      -2.7447
+      4.4538,
+      -0.926
     ],
-    "b": -0.189
+    "b": -2.9704
+  },
+  "readerVsMemory": {
+    "w": [
+      -2.3366,
+      8.3658
+    ],
+    "b": -4.9509
   },
   "provenance": {
-    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune",
+    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune",
     "heldOut": {
       "timeqa:report questions": 207,
-      "timeqa:report accuracy": 0.058,
-      "timeqa:report abstention": 0.583,
-      "timeqa:report ece": 0.229,
-      "timeqa:report top1": 0.076,
+      "timeqa:report accuracy": 0.064,
+      "timeqa:report abstention": 0.694,
+      "timeqa:report ece": 0.204,
+      "timeqa:report top1": 0.117,
       "foldoc-qa:report questions": 65,
       "foldoc-qa:report accuracy": 0.558,
-      "foldoc-qa:report abstention": 0.769,
-      "foldoc-qa:report ece": 0.142,
-      "foldoc-qa:report top1": 0.577
+      "foldoc-qa:report abstention": 0.846,
+      "foldoc-qa:report ece": 0.068,
+      "foldoc-qa:report top1": 0.596,
+      "squad-train-sample:report questions": 237,
+      "squad-train-sample:report accuracy": 0.154,
+      "squad-train-sample:report abstention": 0.881,
+      "squad-train-sample:report ece": 0.093,
+      "squad-train-sample:report top1": 0.195
     }
   }
 };

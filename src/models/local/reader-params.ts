@@ -16,6 +16,8 @@ export interface ReaderModel {
   hybridOverride: number;
   /** P(memory answer is right | reader disagrees, context lacks it) from its softmax probability and the reader's confidence. */
   memory: Logistic;
+  /** P(reader's answer is right | memory disagrees, context lacks the memory's) from the same two inputs. */
+  readerVsMemory: Logistic;
   /** Where the parameters come from and what they scored on questions held out from fitting. */
   provenance: { trainedOn: string; heldOut: Record<string, number> };
 }

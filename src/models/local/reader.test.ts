@@ -1,7 +1,8 @@
 import { generateText, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from './index.js';
-import { FEATURES } from './reader.js';
+import { parseUserPrompt } from './prompt.js';
+import { FEATURES, readCandidates } from './reader.js';
 import { READER_MODEL } from './reader-model.js';
 
 const SYSTEM = "Answer the question with a short phrase only. If you do not know the answer, reply exactly: I don't know";
@@ -173,6 +174,26 @@ The QL was Sinclair's first 68008-based personal computer. It was not a success.
     expect(await ask('Was the QL a success?', facts)).toBe('No');
     expect(await ask('Is QDOS a registered trademark?', facts)).toBe('Yes');
     expect(await ask('Does Zorvania have a navy?', facts)).toBe("I don't know");
+  });
+});
+
+describe('context coverage (what the calibration reads)', () => {
+  const contextCover = (question: string) => {
+    const { candidates } = readCandidates(parseUserPrompt(prompt(question)));
+    return candidates[0]!.x[FEATURES.indexOf('contextCover')]!;
+  };
+
+  it('is 1 when the context uses every question word, less when it lacks some', () => {
+    expect(contextCover('Who founded Brakesk?')).toBe(1);
+    // A question about an earthquake the context never mentions shares only "Brakesk" with it.
+    const partial = contextCover('How many Brakesk homes did the earthquake destroy?');
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(0.7);
+  });
+
+  it('is the same for every candidate of a question (it says nothing about which span is right)', () => {
+    const { candidates } = readCandidates(parseUserPrompt(prompt('How many Brakesk homes did the earthquake destroy?')));
+    expect(new Set(candidates.map((c) => c.x[FEATURES.indexOf('contextCover')])).size).toBe(1);
   });
 });
 

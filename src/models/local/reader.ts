@@ -80,6 +80,8 @@ export const FEATURES = [
   'copula', // found across a linking verb from the question's words ("X is Y")
   'stated', // (per question) share of the attribute that units about the entity use at all
   'ofKind', // named or introduced by the asked kind ("which river" -> "the river Sunne")
+  'cover', // the unit's coverage of all the question's words (not relative to the best unit)
+  'contextCover', // (per question) share of the question's words the context uses anywhere
 ] as const;
 
 export interface ReaderResult {
@@ -239,8 +241,12 @@ const FIT = FEATURES.indexOf('fit');
  */
 export const unstated = (c: Candidate) => c.x[STATED] === 0 || c.x[ATTRIBUTE] === 0;
 
-/** The candidate features the calibration reads: how well the context states what is asked. */
-const CONFIDENCE_FEATURES = (['attribute', 'window'] as const).map((f) => FEATURES.indexOf(f));
+/**
+ * The candidate features the calibration reads: how well the context states what is asked, how
+ * much of the question its unit and the whole context cover, and whether its nearest date holds
+ * the question's date or lies after it (a value not yet true then).
+ */
+const CONFIDENCE_FEATURES = (['attribute', 'window', 'cover', 'contextCover', 'timeIn', 'timeAfter'] as const).map((f) => FEATURES.indexOf(f));
 
 export function linear(model: ReaderModel, x: readonly number[]): number {
   let z = model.bias;
@@ -277,13 +283,16 @@ export function readCandidates(p: ParsedPrompt): { type: AnswerType; candidates:
   // units never use: "Who founded Sun?" over a text on Sun that never mentions founding.)
   const scope = units.filter((u) => cover(u, q.entity) >= 0.5);
   const stated = q.attribute.length ? share(q.attribute, ctx.weight, (c) => Math.max(0, ...scope.map((u) => cover(u, [c])))) : 1;
+  // Is the context about the question at all? (A question on a topic the corpus lacks retrieves
+  // passages that share only its common words.)
+  const contextCover = share(all, ctx.weight, (c) => Math.max(0, ...supported.map(({ u }) => cover(u, [c]))));
   const out: Candidate[] = [];
   for (const [unitRank, { u, support }] of supported.slice(0, TOP_UNITS).entries()) {
     const isQuestionWord = (i: number) => u.tokens[i]!.word && !u.tokens[i]!.stop && qc.has(concept(u.tokens[i]!.key));
     const questionAnchors = u.tokens.map((_, i) => i).filter(isQuestionWord);
     const attributeAnchors = questionAnchors.filter((i) => attribute.has(concept(u.tokens[i]!.key)));
     const anchors = attributeAnchors.length ? attributeAnchors : questionAnchors;
-    const unitFeatures = { entity: cover(u, q.entity), attribute: cover(u, q.attribute), support: support / maxSupport };
+    const unitFeatures = { entity: cover(u, q.entity), attribute: cover(u, q.attribute), support: support / maxSupport, cover: cover(u, all) };
     const found = spans(u, type, isQuestionWord, q.asked, lowerWords);
     const bestFit = Math.max(0, ...found.map((c) => c.fit));
     for (const c of found) {
@@ -325,6 +334,7 @@ export function readCandidates(p: ParsedPrompt): { type: AnswerType; candidates:
         copula: c.copula ? 1 : 0,
         stated,
         ofKind: c.ofKind ? 1 : 0,
+        contextCover,
       };
       x.timeList = x.timeIn * x.listItem;
       x.product = x.entity * x.attribute * x.fit * x.proximity;
