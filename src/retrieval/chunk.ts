@@ -16,6 +16,8 @@ export interface Chunk {
   validTo?: string;
   /** Position of the chunk within its document, from 0. */
   index: number;
+  /** Groups that may read the chunk's document (the document's `access`); absent: public. */
+  access?: string[];
 }
 
 export interface ChunkingOptions {
@@ -72,6 +74,9 @@ export function chunkDocuments(docs: Document[], opts: ChunkingOptions): Chunk[]
       // Leave the keys out rather than storing undefined, so chunks survive a JSON round trip unchanged.
       if (doc.validFrom !== undefined) chunk.validFrom = doc.validFrom;
       if (doc.validTo !== undefined) chunk.validTo = doc.validTo;
+      // Documents carry `access` once access control is in the dataset schema; read structurally until then.
+      const access = (doc as { access?: readonly string[] }).access;
+      if (access !== undefined && access.length > 0) chunk.access = [...access];
       chunks.push(chunk);
     });
   }

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { isValidOn } from '../dataset/load.js';
 import { IsoDate } from '../dataset/schema.js';
 import type { Chunk } from './chunk.js';
 import type { Ranker } from './rankers.js';
@@ -34,7 +33,7 @@ export function createRetriever({ ranker, k, temporalFilter }: RetrieverOptions)
       const byDate = temporalFilter && asOf !== null;
       if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
       // The filter drops superseded and not-yet-valid versions, so an old fact cannot answer a current question.
-      const filter = byDate ? (chunk: Chunk) => isValidOn(chunk, asOf) : undefined;
+      const filter = byDate ? { asOf } : undefined;
       const t0 = performance.now();
       const { chunks, embedMs, embedCached } = await ranker.rank(question, k, filter);
       const totalMs = performance.now() - t0;
