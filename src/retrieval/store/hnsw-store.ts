@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../util/fs.js';
 import type { Chunk } from '../chunk.js';
 import { assertFiniteVector } from '../embedding/validate.js';
 import { DEFAULT_SEED, describeFieldChanges, HierarchicalNSW, type Hnsw, IndexFileSchema, readVerifiedIndex, writeIndexFile } from '../hnsw-index.js';
-import { isVisible, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreOpenOptions, type VectorStore } from './types.js';
+import { isVisible, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
 
 const FORMAT_VERSION = 1;
 const FILES = { manifest: 'manifest.json', index: 'index.bin', entries: 'entries.json' } as const;
@@ -63,10 +63,10 @@ export async function openHnswStore({ dir, identity, settings }: StoreOpenOption
   const wanted: Identity = { formatVersion: FORMAT_VERSION, ...identity, M: settings.M, efConstruction: settings.efConstruction, seed: DEFAULT_SEED };
   await mkdir(dir, { recursive: true });
   const loaded = await load(dir, wanted);
-  if (loaded.ok) return { store: new HnswStore(dir, wanted, settings.efSearch, loaded.hnsw, loaded.entries, loaded.nextLabel) };
+  if (loaded.ok) return { store: new HnswStore(dir, wanted, settings, loaded.hnsw, loaded.entries, loaded.nextLabel) };
   const hnsw = new HierarchicalNSW(wanted.space, wanted.dim);
   hnsw.initIndex(MIN_CAPACITY, wanted.M, wanted.efConstruction, wanted.seed, true);
-  return { store: new HnswStore(dir, wanted, settings.efSearch, hnsw, [], 0), reason: loaded.reason };
+  return { store: new HnswStore(dir, wanted, settings, hnsw, [], 0), reason: loaded.reason };
 }
 
 type Load = { ok: true; hnsw: Hnsw; entries: Array<[number, string, Chunk]>; nextLabel: number } | { ok: false; reason?: string };
@@ -98,7 +98,8 @@ class HnswStore implements VectorStore {
   constructor(
     private readonly dir: string,
     private readonly identity: Identity,
-    private readonly efSearch: number,
+    /** Read at each search (efSearch), so a caller may tune it between searches. */
+    private readonly settings: StoreSettings,
     private readonly hnsw: Hnsw,
     entries: ReadonlyArray<[number, string, Chunk]>,
     private nextLabel: number,
@@ -148,7 +149,7 @@ class HnswStore implements VectorStore {
     assertFiniteVector(vector, this.identity.dim, 'query vector');
     if (this.size === 0) return [];
     const kk = Math.min(k, this.size); // hnswlib throws for k above its point count
-    this.hnsw.setEf(Math.max(this.efSearch, kk));
+    this.hnsw.setEf(Math.max(this.settings.efSearch, kk));
     const q = Array.from(vector);
     const filtered = filter.asOf !== undefined || filter.groups !== undefined;
     const { neighbors, distances } = filtered
