@@ -2,9 +2,9 @@
  * `retrieval.store: 'lancedb'` end to end: the real CLI on the tiny dataset. LanceDB is an
  * optional dependency npm installs on Node >= 22 only: where it loads, the bench runs on it for
  * real (and must, in CI on Node >= 22); where it does not, the bench must refuse with exit 2 and a
- * one-line reason naming the key, and the run on it is skipped with that reason in its name.
+ * one-line reason naming the key, before any work, and the run on it is skipped with that reason in its name.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,8 @@ describe('bench with retrieval.store lancedb', () => {
     const lines = run.stderr.trim().split('\n').filter((l) => /retrieval\.store/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/field "retrieval\.store": @lancedb\/lancedb .*set retrieval\.store to "hnsw"/);
+    // Refused before any training or indexing: nothing written.
+    expect(existsSync(join(work, 'cache'))).toBe(false);
+    expect(existsSync(join(work, 'results'))).toBe(false);
   }, 120_000);
 });

@@ -16,9 +16,8 @@ import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js'
 import { createRetriever, type Retriever } from './retriever.js';
 import { corpusAsOf } from './snapshot.js';
 import { keyChunks } from './store/content-key.js';
-import { VECTOR_STORES, type VectorStoreDef } from './store/registry.js';
+import { availableStore } from './store/registry.js';
 import { type SyncCounts, syncStore } from './store/sync.js';
-import { InputError } from '../util/errors.js';
 
 /** The part of the config the embedder reads. */
 export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
@@ -135,9 +134,7 @@ const asOfSuffix = (asOf: string | null) => (asOf === null ? '' : `@${asOf}`);
 async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progress, embedder }: SourceContext): Promise<Ranker> {
   const setup = await embedder();
   const r = config.retrieval;
-  const def: VectorStoreDef = VECTOR_STORES[r.store];
-  const unavailable = await def.unavailable();
-  if (unavailable !== null) throw new InputError(`${unavailable}; or set retrieval.store to "hnsw"`, { field: 'retrieval.store' });
+  const def = await availableStore(r.store);
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
   // as "embedding model changed (…@old -> …@new)" before the store is rebuilt in place.
   const folder = r.store === 'hnsw' ? 'index' : `index-${r.store}`;

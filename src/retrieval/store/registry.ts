@@ -3,6 +3,7 @@
  * implementing VectorStore (types.ts) and one entry here. Implementations load on first use, so
  * the config schema can read this list without loading any native code.
  */
+import { InputError } from '../../util/errors.js';
 import type { OpenedStore, StoreOpenOptions } from './types.js';
 
 export interface VectorStoreDef {
@@ -31,3 +32,11 @@ export const VECTOR_STORES = {
 
 export type VectorStoreId = keyof typeof VECTOR_STORES;
 export const VECTOR_STORE_IDS = Object.keys(VECTOR_STORES) as [VectorStoreId, ...VectorStoreId[]];
+
+/** The store's definition; an InputError (exit 2, one line naming the key and the fix) when it cannot run here. */
+export async function availableStore(id: VectorStoreId): Promise<VectorStoreDef> {
+  const def: VectorStoreDef = VECTOR_STORES[id];
+  const unavailable = await def.unavailable();
+  if (unavailable !== null) throw new InputError(`${unavailable}; or set retrieval.store to "hnsw"`, { field: 'retrieval.store' });
+  return def;
+}
