@@ -91,7 +91,7 @@ export async function scaleFigures(): Promise<void> {
   const build = terminalTable(['build', 'time', 'inserts/s', 'vs bare']);
   build.push(['bare hnswlib addPoint loop', seconds(bareMs), (n / (bareMs / 1000)).toFixed(0), '1.00×']);
   build.push(['HNSW store (keys, checks, save)', seconds(storeMs), (n / (storeMs / 1000)).toFixed(0), `${(bareMs / storeMs).toFixed(2)}×`]);
-  console.log(`a. Build, M=${M}, efConstruction=${EF_CONSTRUCTION} (${syncLine(built)}); throughput vs bare (target >= 0.9×):`);
+  console.log(`a. Build, M=${M}, efConstruction=${EF_CONSTRUCTION} (${syncLine(built)}); target >= 0.9× bare:`);
   console.log(build.toString());
 
   // b. Search and recall: the store (async, as the retriever calls it) vs bare searchKnn at the same ef.
@@ -119,7 +119,10 @@ export async function scaleFigures(): Promise<void> {
   const changed = keyChunks(chunks.slice(0, n - 150).map((c, i) => (i < 200 ? { ...c, title: 'edited' } : c)), embedder.id, chunking);
   t = performance.now();
   const update = await syncStore(store, changed, embedder, { batchSize: BATCH });
-  console.log(`c. Incremental update (200 chunks edited, 150 gone; an edited chunk's old entry counts as removed): index: ${syncLine(update)} in ${seconds(performance.now() - t)}; HNSW store ${mb(hnswBytes)} on disk, RSS ${rss()} (${mb(process.memoryUsage.rss() - rssBefore)} over the start of the build, both indexes and the exact twin in memory)`);
+  console.log(`c. Incremental update, 200 chunks edited and 150 gone (an edit also removes the old entry):`);
+  console.log(`   index: ${syncLine(update)} in ${seconds(performance.now() - t)}`);
+  console.log(`   memory: HNSW store ${mb(hnswBytes)} on disk; RSS ${rss()}, ${mb(process.memoryUsage.rss() - rssBefore)} more than before`);
+  console.log('   the builds (bare index, store and exact twin all held)');
   await store.close();
 
   await lancedbFigures(dir, keyed, embedder, queries, truth, settings);
@@ -162,6 +165,6 @@ async function lancedbFigures(dir: string, keyed: ReturnType<typeof keyChunks>, 
     }
     await store.close();
   }
-  console.log(`d. LanceDB (partitions: LanceDB's default, about √rows; cosine; build = add in batches of 10,000 + index):`);
+  console.log(`d. LanceDB, cosine, partitions LanceDB's default (about √rows); build = add + index:`);
   console.log(table.toString());
 }
