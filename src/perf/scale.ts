@@ -19,8 +19,8 @@ import type { Chunk } from '../retrieval/chunk.js';
 import { BruteforceSearch, DEFAULT_SEED, HierarchicalNSW } from '../retrieval/hnsw-index.js';
 import { keyChunks } from '../retrieval/store/content-key.js';
 import { VECTOR_STORES } from '../retrieval/store/registry.js';
-import { type SyncCounts, syncStore } from '../retrieval/store/sync.js';
-import type { StoreSettings, VectorStore } from '../retrieval/store/types.js';
+import { describeSync, syncStore, syncStoreWithProgress } from '../retrieval/store/sync.js';
+import type { StoreSettings } from '../retrieval/store/types.js';
 import { createProgress } from '../run/progress.js';
 import { lookupEmbedder, syntheticVectors } from './synthetic.js';
 
@@ -36,7 +36,6 @@ const chunking = { chunkSize: 120, chunkOverlap: 20 };
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const rss = () => mb(process.memoryUsage.rss());
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const syncLine = (c: SyncCounts) => `${c.reused.toLocaleString('en-US')} reused, ${c.embedded.toLocaleString('en-US')} embedded, ${c.removed.toLocaleString('en-US')} removed`;
 
 /** Queries/s of `f` over all queries, best of `rounds` passes (the machine is shared). */
 async function qps(queries: Float32Array[], f: (q: Float32Array) => unknown, rounds = 3): Promise<number> {
@@ -84,14 +83,14 @@ export async function scaleFigures(): Promise<void> {
   t = performance.now();
   const { store } = await VECTOR_STORES.hnsw.open({ dir: join(dir, 'hnsw'), identity, settings });
   const keyed = keyChunks(chunks, embedder.id, chunking);
-  const built = await syncWithProgress(store, keyed, embedder, progress, 'HNSW store build');
+  const built = await syncStoreWithProgress(store, keyed, embedder, BATCH, progress, 'HNSW store build');
   const storeMs = performance.now() - t;
   const hnswBytes = await store.diskBytes();
 
   const build = terminalTable(['build', 'time', 'inserts/s', 'vs bare']);
   build.push(['bare hnswlib addPoint loop', seconds(bareMs), (n / (bareMs / 1000)).toFixed(0), '1.00×']);
   build.push(['HNSW store (keys, checks, save)', seconds(storeMs), (n / (storeMs / 1000)).toFixed(0), `${(bareMs / storeMs).toFixed(2)}×`]);
-  console.log(`a. Build, M=${M}, efConstruction=${EF_CONSTRUCTION} (${syncLine(built)}); target >= 0.9× bare:`);
+  console.log(`a. Build, M=${M}, efConstruction=${EF_CONSTRUCTION} (${describeSync(built)}); target >= 0.9× bare:`);
   console.log(build.toString());
 
   // b. Search and recall: the store (async, as the retriever calls it) vs bare searchKnn at the same ef.
@@ -120,27 +119,13 @@ export async function scaleFigures(): Promise<void> {
   t = performance.now();
   const update = await syncStore(store, changed, embedder, { batchSize: BATCH });
   console.log(`c. Incremental update, 200 chunks edited and 150 gone (an edit also removes the old entry):`);
-  console.log(`   index: ${syncLine(update)} in ${seconds(performance.now() - t)}`);
-  console.log(`   memory: HNSW store ${mb(hnswBytes)} on disk; RSS ${rss()}, ${mb(process.memoryUsage.rss() - rssBefore)} more than before`);
-  console.log('   the builds (bare index, store and exact twin all held)');
+  console.log(`   index: ${describeSync(update)} in ${seconds(performance.now() - t)}`);
+  console.log(`   memory: HNSW store ${mb(hnswBytes)} on disk; RSS ${rss()}, ${mb(process.memoryUsage.rss() - rssBefore)} more than before the builds`);
+  console.log('   (the bare index, the store and the exact twin all in memory)');
   await store.close();
 
   await lancedbFigures(dir, keyed, embedder, queries, truth, settings);
   rmSync(dir, { recursive: true, force: true });
-}
-
-async function syncWithProgress(store: VectorStore, keyed: ReturnType<typeof keyChunks>, embedder: ReturnType<typeof lookupEmbedder>, progress: ReturnType<typeof createProgress>, label: string) {
-  let task: ReturnType<typeof progress.start> | undefined;
-  let ticked = 0;
-  const counts = await syncStore(store, keyed, embedder, {
-    batchSize: BATCH,
-    onProgress: (done, total) => {
-      task ??= progress.start(label, total);
-      for (; ticked < done; ticked++) task.tick();
-    },
-  });
-  task?.done();
-  return counts;
 }
 
 /** d. LanceDB on the same vectors, with its index type and parameters stated. */

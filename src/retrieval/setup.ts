@@ -17,7 +17,7 @@ import { createRetriever, type Retriever } from './retriever.js';
 import { corpusAsOf } from './snapshot.js';
 import { keyChunks } from './store/content-key.js';
 import { availableStore } from './store/registry.js';
-import { type SyncCounts, syncStore } from './store/sync.js';
+import { describeSync, syncStoreWithProgress } from './store/sync.js';
 
 /** The part of the config the embedder reads. */
 export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
@@ -141,16 +141,7 @@ async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progre
   const dir = resolve(config.cacheDir, folder, `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}${asOfSuffix(asOf)}`);
   const identity = { embeddingModel: setup.embedder.id, dim: setup.embedder.dim, space: r.space };
   const { store, reason } = await def.open({ dir, identity, settings: r });
-  let task: RetrievalTask | null = null;
-  let ticked = 0;
-  const counts = await syncStore(store, keyChunks(chunks, setup.embedder.id, chunking), setup.embedder, {
-    batchSize: config.embedding.batchSize,
-    onProgress: (done, total) => {
-      task ??= progress.start('embedding chunks', total);
-      for (; ticked < done; ticked++) task.tick();
-    },
-  });
-  (task as RetrievalTask | null)?.done();
+  const counts = await syncStoreWithProgress(store, keyChunks(chunks, setup.embedder.id, chunking), setup.embedder, config.embedding.batchSize, progress, 'embedding chunks');
   const what = asOfNote(asOf);
   const memory = `${megabytes(await store.diskBytes())} on disk, RSS ${megabytes(process.memoryUsage.rss())}`;
   if (counts.embedded === 0 && counts.removed === 0) progress.log(`reusing ${def.label} index${what} (${store.size} chunks, ${memory}) in ${dir}`);
@@ -159,10 +150,7 @@ async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progre
   return denseRanker(store, setup.embedder, identity);
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-/** "99,800 reused, 200 embedded, 150 removed". */
-export const describeSync = (c: SyncCounts) => `${count(c.reused)} reused, ${count(c.embedded)} embedded, ${count(c.removed)} removed`;
 
 /** Persistent BM25 index over the same chunks: no embedding model involved. */
 async function buildBm25Source({ config, corpus, asOf, chunks, progress }: SourceContext): Promise<Ranker> {

@@ -1,5 +1,6 @@
 import { chunkEmbeddingText } from '../chunk.js';
 import type { Embedder } from '../embedding/types.js';
+import type { RetrievalProgress, RetrievalTask } from '../setup.js';
 import { assertFiniteVector } from '../embedding/validate.js';
 import type { KeyedChunk, VectorStore } from './types.js';
 
@@ -44,4 +45,23 @@ export async function syncStore(store: VectorStore, wanted: readonly KeyedChunk[
   }
   if (vanished.length > 0 || fresh.length > 0) await store.save();
   return { reused: wanted.length - fresh.length, embedded: fresh.length, removed: vanished.length };
+}
+
+/** "99,800 reused, 200 embedded, 150 removed". */
+export const describeSync = (c: SyncCounts) => [`${count(c.reused)} reused`, `${count(c.embedded)} embedded`, `${count(c.removed)} removed`].join(', ');
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** syncStore with the embedding shown as a progress task (count, rate, ETA), started only if anything is embedded. */
+export async function syncStoreWithProgress(store: VectorStore, wanted: readonly KeyedChunk[], embedder: Embedder, batchSize: number, progress: Pick<RetrievalProgress, 'start'>, label: string): Promise<SyncCounts> {
+  let task: RetrievalTask | undefined;
+  let ticked = 0;
+  const counts = await syncStore(store, wanted, embedder, {
+    batchSize,
+    onProgress: (done, total) => {
+      task ??= progress.start(label, total);
+      for (; ticked < done; ticked++) task.tick();
+    },
+  });
+  task?.done();
+  return counts;
 }
