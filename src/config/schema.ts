@@ -4,6 +4,7 @@ import { GateConfigSchema } from '../gate/config.js';
 import { type AnyLanguageModel, isLanguageModelInstance } from '../models/instance-shape.js';
 import type { CustomRun } from '../pipelines/custom.js';
 import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
+import { VECTOR_STORE_IDS } from '../retrieval/store/registry.js';
 import { JudgeConfigSchema } from '../scoring/judge/schema.js';
 import { parseJsonPath } from '../util/jsonpath.js';
 
@@ -237,6 +238,23 @@ export const ConfigSchema = z.strictObject({
       chunkOverlap: z.number().int().nonnegative().default(20),
       k: z.number().int().positive().default(5),
       efSearch: z.number().int().positive().default(64),
+      /** Where dense vectors live (src/retrieval/store/registry.ts): `hnsw` (default) or `lancedb`. */
+      store: z.enum(VECTOR_STORE_IDS).default('hnsw'),
+      /** The LanceDB store's ANN index (`store: 'lancedb'`). */
+      lancedb: z
+        .strictObject({
+          /** `hnsw-sq` (IVF partitions, an HNSW graph in each, 8-bit scalar-quantized vectors), `ivf-pq`, or `none` (exact search). */
+          index: z.enum(['hnsw-sq', 'ivf-pq', 'none']).default('hnsw-sq'),
+          /** Below this many chunks, search is exact and no index is built (LanceDB needs rows to train one). */
+          minRows: z.number().int().positive().default(10_000),
+          /** IVF partitions; LanceDB's default (about √rows) when absent. */
+          partitions: z.number().int().positive().optional(),
+          /** Partitions searched per query. */
+          nprobes: z.number().int().positive().default(20),
+          /** Re-rank refineFactor × k candidates on full vectors (IVF-PQ). */
+          refineFactor: z.number().int().positive().optional(),
+        })
+        .prefault({}),
       /** HNSW links per node; hnswlib caps larger values silently, so they are refused. */
       M: z.number().int().min(2).max(256).default(16),
       efConstruction: z.number().int().positive().default(200),

@@ -1,5 +1,5 @@
 /**
- * Section 7 of `npm run perf`: `ragvft compare` on two synthetic 200k-record results (4 pipelines
+ * Section 8 of `npm run perf`: `ragvft compare` on two synthetic 200k-record results (4 pipelines
  * × 50k questions, answers and retrieved ids of realistic size), once as single JSON documents
  * and once in the streaming layout: peak RSS and wall time of the built CLI, each in its own
  * process. Files go to a temp folder, removed afterwards.

@@ -10,7 +10,10 @@
  *     journal in the same run) vs a bare AI SDK loop on an instant loopback server (loopback.ts).
  *  6. Local embeddings in a run: rag vs hybrid embed p50 with and without cache hits, and the
  *     event-loop lag while embedding, workers vs inline (embedding.ts).
- *  7. `compare` of two 200k-record results, single JSON vs streaming layout: peak RSS and time
+ *  7. 100k chunks (`npm run perf -- 7` only): store build vs a bare hnswlib addPoint loop, search
+ *     vs bare searchKnn, recall@10 vs exact search, an incremental update, memory, and LanceDB's
+ *     build, recall@10 and queries/s on the same vectors (scale.ts).
+ *  8. (`npm run perf -- 8` only) `compare` of two 200k-record results, single JSON vs streaming layout: peak RSS and time
  *     (large-results.ts; needs the built CLI, `npm run build`).
  * `npm run perf -- 5` (or `-- 1 3`) runs only the sections named.
  */
@@ -23,40 +26,18 @@ import { loadDataset } from '../dataset/load.js';
 import { percentiles } from '../metrics/percentiles.js';
 import { createModelRegistry } from '../models/registry.js';
 import { chunkDocuments, chunkEmbeddingText, type Chunk } from '../retrieval/chunk.js';
-import type { Embedder } from '../retrieval/embedding/types.js';
 import { openOrBuildIndex } from '../retrieval/hnsw-index.js';
 import { createEmbedder } from '../retrieval/setup.js';
 import { ResultSchema } from '../results/schema.js';
 import { createProgress } from '../run/progress.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
-import { mulberry32 } from '../stats/rng.js';
 import { embeddingFigures } from './embedding.js';
 import { largeResultFigures } from './large-results.js';
 import { loopbackSideBySide } from './loopback.js';
+import { scaleFigures } from './scale.js';
+import { lookupEmbedder, syntheticVectors } from './synthetic.js';
 
 const quiet = createProgress(process.stderr, true);
-
-/** Vectors near a low-dimensional subspace, like real embeddings (random 256-d data is unrealistically hard). */
-function syntheticVectors(n: number, dim: number, intrinsic: number, seed: number): Float32Array[] {
-  const rand = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const basis = Array.from({ length: intrinsic }, () => Float32Array.from({ length: dim }, gauss));
-  return Array.from({ length: n }, () => {
-    const v = new Float32Array(dim);
-    for (const b of basis) {
-      const c = gauss();
-      for (let i = 0; i < dim; i++) v[i]! += c * b[i]!;
-    }
-    for (let i = 0; i < dim; i++) v[i]! += 0.1 * gauss();
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  });
-}
-
-/** An embedder over precomputed vectors: text `v<i>` is vector i. */
-function lookupEmbedder(vectors: Float32Array[]): Embedder {
-  return { id: 'synthetic', dim: vectors[0]!.length, embed: async (texts) => texts.map((t) => vectors[Number(t.slice(t.lastIndexOf('v') + 1))]!) };
-}
 
 async function hnswVsExact() {
   const n = 20_000;
@@ -140,5 +121,7 @@ if (want('2') || want('3')) await fixtureStages();
 if (want('4')) await statistics();
 if (want('5')) await loopbackSideBySide();
 if (want('6')) await embeddingFigures();
-if (want('7')) await largeResultFigures();
+// 100k chunks and 200k-record results take minutes: only when asked for (`npm run perf -- 7 8`).
+if (only.has('7')) await scaleFigures();
+if (only.has('8')) await largeResultFigures();
 console.log('\nPer-stage latency of a full run (embed, search, generate, time to first token) is in every result JSON: summary.stageLatencyMs.');

@@ -36,6 +36,15 @@ describe('chunkDocuments', () => {
     expect('validTo' in cur).toBe(false);
   });
 
+  it("copies the document's access groups to every chunk (absent or empty: public, no key)", () => {
+    // The dataset field arrives with access control; chunking reads it structurally until then.
+    const restricted = { ...doc('r', 'one two three four five six seven'), access: ['hr', 'board'] } as Document;
+    const open = { ...doc('o', 'Open fact.'), access: [] } as Document;
+    const chunks = chunkDocuments([restricted, open, doc('p', 'Public fact.')], { chunkSize: 4, chunkOverlap: 1 });
+    expect(chunks.filter((c) => c.docId === 'r').map((c) => c.access)).toEqual([['hr', 'board'], ['hr', 'board']]);
+    expect(chunks.filter((c) => c.docId !== 'r').every((c) => !('access' in c))).toBe(true);
+  });
+
   it('ends a chunk at a sentence end in the last ~20% of the window', () => {
     // Sentence ends after word 9 of a 10-word window: the chunk stops there instead of cutting "Second".
     const text = 'one two three four five six seven eight nine. Second sentence has more words in it today.';

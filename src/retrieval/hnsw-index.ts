@@ -1,5 +1,5 @@
 import { copyFile, link, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
@@ -10,8 +10,8 @@ import type { Embedder } from './embedding/types.js';
 import { assertFiniteVector } from './embedding/validate.js';
 
 // hnswlib-node is a CommonJS native addon: Node's ESM loader cannot see its named exports.
-const { HierarchicalNSW, BruteforceSearch } = hnswlib;
-type Hnsw = InstanceType<typeof HierarchicalNSW>;
+export const { HierarchicalNSW, BruteforceSearch } = hnswlib;
+export type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export type Space = 'cosine' | 'ip' | 'l2';
 
@@ -24,6 +24,9 @@ export const DEFAULT_EF_SEARCH = 64;
 const DEFAULT_BATCH_SIZE = 64;
 
 const FILES = { manifest: 'manifest.json', index: 'index.bin', chunks: 'chunks.json' } as const;
+
+/** An index file as written: its size and sha256, checked before native code reads it. */
+export const IndexFileSchema = z.strictObject({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const IndexManifestSchema = z.strictObject({
   formatVersion: z.literal(INDEX_FORMAT_VERSION),
@@ -40,7 +43,7 @@ const IndexManifestSchema = z.strictObject({
   buildSeconds: z.number().nonnegative(),
   /** index.bin as written. hnswlib trusts its input (damaged links or ids crash it, NaN poisons
    * distances), so the file's sha256 is verified on every load before native code sees it. */
-  indexFile: z.strictObject({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  indexFile: IndexFileSchema,
 });
 export type IndexManifest = z.infer<typeof IndexManifestSchema>;
 
@@ -148,20 +151,25 @@ async function readManifest(path: string): Promise<Check> {
   return { ok: true, manifest: parsed.data };
 }
 
-/** Human-readable differences between the stored and the wanted index, in order of importance. */
+const INDEX_CHANGES: Array<[keyof IndexIdentity, string]> = [
+  ['embeddingModel', 'embedding model changed'],
+  ['dim', 'embedding dimension changed'],
+  ['space', 'distance space changed'],
+  ['corpusHash', 'corpus changed'],
+  ['chunking', 'chunking changed'],
+  ['count', 'chunk count changed'],
+  ['M', 'M changed'],
+  ['efConstruction', 'efConstruction changed'],
+  ['seed', 'seed changed'],
+];
+
 function describeChanges(stored: IndexManifest, wanted: IndexIdentity): string[] {
+  return describeFieldChanges(stored, wanted, INDEX_CHANGES);
+}
+
+/** Human-readable differences between a stored and a wanted identity, in the order of `fields` (most important first). */
+export function describeFieldChanges<T extends object>(stored: T, wanted: T, fields: ReadonlyArray<readonly [keyof T, string]>): string[] {
   const show = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const fields: Array<[keyof IndexIdentity, string]> = [
-    ['embeddingModel', 'embedding model changed'],
-    ['dim', 'embedding dimension changed'],
-    ['space', 'distance space changed'],
-    ['corpusHash', 'corpus changed'],
-    ['chunking', 'chunking changed'],
-    ['count', 'chunk count changed'],
-    ['M', 'M changed'],
-    ['efConstruction', 'efConstruction changed'],
-    ['seed', 'seed changed'],
-  ];
   const changes: string[] = [];
   for (const [key, label] of fields) {
     if (stableStringify(stored[key]) !== stableStringify(wanted[key])) changes.push(`${label} (${show(stored[key])} -> ${show(wanted[key])})`);
@@ -181,7 +189,7 @@ async function readJson(path: string): Promise<unknown> {
 const HEADER_BYTES = 96;
 
 /** Reads hnswlib's index header in JS and returns a problem, or undefined if it fits the manifest. */
-async function checkIndexFileHeader(path: string, m: IndexManifest): Promise<string | undefined> {
+async function checkIndexFileHeader(path: string, name: string, m: IndexFileExpectation): Promise<string | undefined> {
   let buf: Buffer;
   let fileSize: number;
   try {
@@ -194,9 +202,9 @@ async function checkIndexFileHeader(path: string, m: IndexManifest): Promise<str
       await fh.close();
     }
   } catch {
-    return `${FILES.index} is missing or unreadable`;
+    return `${name} is missing or unreadable`;
   }
-  if (fileSize < HEADER_BYTES) return `${FILES.index} is truncated`;
+  if (fileSize < HEADER_BYTES) return `${name} is truncated`;
   const u64 = (offset: number) => Number(buf.readBigUInt64LE(offset));
   const count = u64(16);
   const bytesPerElement = u64(24);
@@ -206,47 +214,55 @@ async function checkIndexFileHeader(path: string, m: IndexManifest): Promise<str
   const efConstruction = u64(88);
   // Vectors are float32, stored between the level-0 links (dataOffset) and the label (labelOffset).
   const dim = (labelOffset - dataOffset) / 4;
-  if (dim !== m.dim) return `${FILES.index} holds ${dim}-dimensional vectors but the manifest says ${m.dim}`;
-  if (count !== m.count || M !== m.M || efConstruction !== m.efConstruction) return `${FILES.index} does not match its manifest`;
-  if (fileSize < HEADER_BYTES + count * (bytesPerElement + 4)) return `${FILES.index} is truncated`;
+  if (dim !== m.dim) return `${name} holds ${dim}-dimensional vectors but the manifest says ${m.dim}`;
+  if (count !== m.count || M !== m.M || efConstruction !== m.efConstruction) return `${name} does not match its manifest`;
+  if (fileSize < HEADER_BYTES + count * (bytesPerElement + 4)) return `${name} is truncated`;
   return undefined;
 }
 
 type Load = { ok: true; index: VectorIndex } | { ok: false; reason: string };
 
+async function loadIndex(dir: string, manifest: IndexManifest, chunks: Chunk[]): Promise<Load> {
+  const read = await readVerifiedIndex(join(dir, FILES.index), manifest);
+  return read.ok ? { ok: true, index: new HnswVectorIndex(read.hnsw, manifest, chunks) } : read;
+}
+
+/** What an index file must match before native code reads it. */
+export type IndexFileExpectation = Pick<IndexManifest, 'space' | 'dim' | 'count' | 'M' | 'efConstruction' | 'indexFile'>;
+
 let pinCounter = 0;
 
 /**
- * Loads index.bin only after its bytes passed the manifest's sha256. The file is first pinned
+ * Loads an index file only after its bytes passed the manifest's sha256. The file is first pinned
  * under a private name (a hard link, else a copy), and the pinned file is what is hashed and what
- * readIndex reads: a concurrent rebuild renaming a new index.bin into place cannot slip unverified
- * bytes in between the check and the load.
+ * readIndex reads: a concurrent rebuild renaming a new file into place cannot slip unverified
+ * bytes in between the check and the load. `count` includes points marked deleted.
  */
-async function loadIndex(dir: string, manifest: IndexManifest, chunks: Chunk[]): Promise<Load> {
-  const path = join(dir, FILES.index);
+export async function readVerifiedIndex(path: string, manifest: IndexFileExpectation, allowReplaceDeleted = false): Promise<{ ok: true; hnsw: Hnsw } | { ok: false; reason: string }> {
+  const name = basename(path);
   const pinned = `${path}.${process.pid}.${Date.now()}.${++pinCounter}.verify`;
   try {
     await link(path, pinned).catch(() => copyFile(path, pinned));
   } catch {
-    return { ok: false, reason: `${FILES.index} is missing or unreadable` };
+    return { ok: false, reason: `${name} is missing or unreadable` };
   }
   try {
     const size = (await stat(pinned)).size;
-    if (size !== manifest.indexFile.size) return { ok: false, reason: `${FILES.index} has ${size} bytes, its manifest recorded ${manifest.indexFile.size} (damaged or replaced)` };
-    if ((await sha256File(pinned)) !== manifest.indexFile.sha256) return { ok: false, reason: `${FILES.index} failed its checksum (sha256 differs from the manifest: damaged or replaced)` };
+    if (size !== manifest.indexFile.size) return { ok: false, reason: `${name} has ${size} bytes, its manifest recorded ${manifest.indexFile.size} (damaged or replaced)` };
+    if ((await sha256File(pinned)) !== manifest.indexFile.sha256) return { ok: false, reason: `${name} failed its checksum (sha256 differs from the manifest: damaged or replaced)` };
     // Belt and braces: the header must agree with the manifest (dimension, count, M), because
     // hnswlib loads a file of another dimension as garbage without complaint.
-    const headerProblem = await checkIndexFileHeader(pinned, manifest);
+    const headerProblem = await checkIndexFileHeader(pinned, name, manifest);
     if (headerProblem) return { ok: false, reason: headerProblem };
     const hnsw = new HierarchicalNSW(manifest.space, manifest.dim);
     try {
-      await hnsw.readIndex(pinned);
+      await hnsw.readIndex(pinned, allowReplaceDeleted);
     } catch (e) {
       // After a failed readIndex the native object is unusable; it is dropped with this scope.
-      return { ok: false, reason: `${FILES.index} could not be read (${(e as Error).message})` };
+      return { ok: false, reason: `${name} could not be read (${(e as Error).message})` };
     }
-    if (hnsw.getCurrentCount() !== manifest.count) return { ok: false, reason: `${FILES.index} holds ${hnsw.getCurrentCount()} vectors, manifest says ${manifest.count}` };
-    return { ok: true, index: new HnswVectorIndex(hnsw, manifest, chunks) };
+    if (hnsw.getCurrentCount() !== manifest.count) return { ok: false, reason: `${name} holds ${hnsw.getCurrentCount()} vectors, manifest says ${manifest.count}` };
+    return { ok: true, hnsw };
   } finally {
     await rm(pinned, { force: true });
   }
@@ -296,10 +312,13 @@ async function storeIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[], bui
   return manifest;
 }
 
-/** Returns index.bin's size and sha256, taken from the temp file before it is renamed into place. */
 async function writeChunksAndIndex(dir: string, hnsw: Hnsw, chunks: readonly Chunk[]): Promise<IndexManifest['indexFile']> {
   await writeFileAtomic(join(dir, FILES.chunks), JSON.stringify(chunks));
-  const path = join(dir, FILES.index);
+  return writeIndexFile(hnsw, join(dir, FILES.index));
+}
+
+/** Writes the index via temp file + rename; returns its size and sha256, taken from the temp file before the rename. */
+export async function writeIndexFile(hnsw: Hnsw, path: string): Promise<IndexManifest['indexFile']> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     await hnsw.writeIndex(tmp);

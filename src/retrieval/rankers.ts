@@ -4,12 +4,12 @@ import type { Chunk } from './chunk.js';
 import { embedWithSource } from './embedding/cache.js';
 import type { Embedder } from './embedding/types.js';
 import { reciprocalRankFusion } from './fusion.js';
-import type { VectorIndex } from './hnsw-index.js';
+import { isVisible, type StoreFilter, type StoreIdentity, type VectorStore } from './store/types.js';
 
 /** The one interface every retrieval source offers: a ranked list of eligible chunks. */
 export interface Ranker {
-  /** Up to `n` chunks for which `filter` holds, best first. */
-  rank(query: string, n: number, filter?: (chunk: Chunk) => boolean): Promise<RankedChunks>;
+  /** Up to `n` chunks visible under `filter` (store/types.ts), best first. */
+  rank(query: string, n: number, filter?: StoreFilter): Promise<RankedChunks>;
 }
 
 export interface RankedChunks {
@@ -20,12 +20,10 @@ export interface RankedChunks {
   embedCached: boolean | null;
 }
 
-/** Nearest chunks by embedding. The embedder must be the one the index was built with. */
-export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: number): Ranker {
-  if (embedder.id !== index.manifest.embeddingModel || embedder.dim !== index.manifest.dim) {
-    throw new Error(
-      `retriever: embedder ${embedder.id} (dim ${embedder.dim}) does not match the index, built with ${index.manifest.embeddingModel} (dim ${index.manifest.dim})`,
-    );
+/** Nearest chunks by embedding, from any vector store. The embedder must be the one the store was built with. */
+export function denseRanker(store: VectorStore, embedder: Embedder, built: Pick<StoreIdentity, 'embeddingModel' | 'dim'>): Ranker {
+  if (embedder.id !== built.embeddingModel || embedder.dim !== built.dim) {
+    throw new Error(`retriever: embedder ${embedder.id} (dim ${embedder.dim}) does not match the index, built with ${built.embeddingModel} (dim ${built.dim})`);
   }
   return {
     async rank(query, n, filter) {
@@ -33,7 +31,7 @@ export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: nu
       const { vectors, cached } = await embedWithSource(embedder, [query]);
       const embedMs = performance.now() - t0;
       if (vectors.length !== 1) throw new Error(`embedder ${embedder.id} returned ${vectors.length} vectors for 1 question`);
-      return { chunks: index.search(vectors[0]!, n, { efSearch, filter }).map((h) => h.chunk), embedMs, embedCached: cached[0] === true };
+      return { chunks: (await store.search(vectors[0]!, n, filter)).map((h) => h.chunk), embedMs, embedCached: cached[0] === true };
     },
   };
 }
@@ -41,7 +39,8 @@ export function denseRanker(index: VectorIndex, embedder: Embedder, efSearch: nu
 export function bm25Ranker(index: Bm25Index, params: Bm25Params): Ranker {
   return {
     async rank(query, n, filter) {
-      return { chunks: index.search(query, n, { params, filter }).map((h) => h.chunk), embedMs: null, embedCached: null };
+      const visible = filter && ((chunk: Chunk) => isVisible(chunk, filter));
+      return { chunks: index.search(query, n, { params, filter: visible }).map((h) => h.chunk), embedMs: null, embedCached: null };
     },
   };
 }

@@ -7,9 +7,12 @@ import { chunkDocuments } from './chunk.js';
 import type { Embedder } from './embedding/types.js';
 import { DEFAULT_BM25_PARAMS } from './bm25.js';
 import { type Bm25Index, openOrBuildBm25Index } from './bm25-index.js';
-import { openOrBuildIndex, type VectorIndex } from './hnsw-index.js';
 import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js';
 import { createRetriever } from './retriever.js';
+import { keyChunks } from './store/content-key.js';
+import { openHnswStore } from './store/hnsw-store.js';
+import { syncStore } from './store/sync.js';
+import type { VectorStore } from './store/types.js';
 
 /** Hashed bag of words, L2-normalized: enough for "same words -> close vectors". */
 const embedder: Embedder = {
@@ -42,13 +45,15 @@ const docs: Document[] = [
 ];
 
 let root: string;
-let index: VectorIndex;
+let index: VectorStore;
+const built = { embeddingModel: embedder.id, dim: embedder.dim };
 let bm25: Bm25Index;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ragvft-retriever-'));
   const chunking = { chunkSize: 8, chunkOverlap: 2 };
   const chunks = chunkDocuments(docs, chunking);
-  ({ index } = await openOrBuildIndex({ dir: join(root, 'hnsw'), embedder, chunks, corpusHash: 'c', chunking, space: 'cosine', M: 8, efConstruction: 50 }));
+  ({ store: index } = await openHnswStore({ dir: join(root, 'hnsw'), identity: { ...built, space: 'cosine' }, settings: { M: 8, efConstruction: 50, efSearch: 64, lancedb: { index: 'none', minRows: 1, nprobes: 1 } } }));
+  await syncStore(index, keyChunks(chunks, embedder.id, chunking), embedder, { batchSize: 16 });
   ({ index: bm25 } = await openOrBuildBm25Index(join(root, 'bm25'), chunks));
 });
 afterAll(async () => {
@@ -60,9 +65,9 @@ const ceoVersions = (docIds: string[]) => docIds.filter((id) => id.startsWith('c
 
 /** The three ways to rank: each must honour the temporal filter the same way. */
 const rankers: Array<[string, () => Ranker]> = [
-  ['dense', () => denseRanker(index, embedder, 64)],
+  ['dense', () => denseRanker(index, embedder, built)],
   ['bm25', () => bm25Ranker(bm25, DEFAULT_BM25_PARAMS)],
-  ['hybrid', () => fusedRanker([{ ranker: denseRanker(index, embedder, 64), weight: 1 }, { ranker: bm25Ranker(bm25, DEFAULT_BM25_PARAMS), weight: 1 }], { rrfK: 60, candidates: 20 })],
+  ['hybrid', () => fusedRanker([{ ranker: denseRanker(index, embedder, built), weight: 1 }, { ranker: bm25Ranker(bm25, DEFAULT_BM25_PARAMS), weight: 1 }], { rrfK: 60, candidates: 20 })],
 ];
 
 describe.each(rankers)('createRetriever (%s)', (_name, ranker) => {
@@ -125,6 +130,6 @@ describe.each(rankers)('createRetriever (%s)', (_name, ranker) => {
 
 describe('denseRanker', () => {
   it('refuses an embedder other than the one the index was built with', () => {
-    expect(() => denseRanker(index, { ...embedder, id: 'test:other' }, 64)).toThrow(/does not match the index/);
+    expect(() => denseRanker(index, { ...embedder, id: 'test:other' }, built)).toThrow(/does not match the index/);
   });
 });

@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { canRead } from '../dataset/access.js';
-import { isValidOn } from '../dataset/load.js';
 import { IsoDate } from '../dataset/schema.js';
 import type { Chunk } from './chunk.js';
 import type { Ranker } from './rankers.js';
@@ -43,8 +41,7 @@ export function createRetriever({ ranker, k, temporalFilter }: RetrieverOptions)
       if (byDate && !IsoDate.safeParse(asOf).success) throw new Error(`retriever: asOf must be a date YYYY-MM-DD (got "${asOf}")`);
       // The date drops superseded and not-yet-valid versions, so an old fact cannot answer a current
       // question; the groups drop what the asker may not read. Access is enforced whatever temporalFilter says.
-      const filter =
-        byDate || groups !== undefined ? (chunk: Chunk) => (!byDate || isValidOn(chunk, asOf)) && canRead(chunk, groups) : undefined;
+      const filter = byDate || groups !== undefined ? { ...(byDate ? { asOf } : {}), ...(groups !== undefined ? { groups } : {}) } : undefined;
       const t0 = performance.now();
       const { chunks, embedMs, embedCached } = await ranker.rank(question, k, filter);
       const totalMs = performance.now() - t0;

@@ -63,6 +63,24 @@ const modelDir = () => {
 };
 
 describe('buildRetriever: every cached artefact is verified', () => {
+  it('updates the index chunk by chunk: a changed document re-adds only its chunks, and says so', async () => {
+    const first = await run();
+    const total = Number(/built HNSW index of (\d+) chunks/.exec(first.logs.join('\n'))![1]);
+    // New validity for one document: its chunks get new content keys; the embedding model (trained on titles and texts) stays.
+    const changed = { ...corpus, documents: documents.map((d) => (d.id === 'd3' ? { ...d, validTo: '2030-01-01' } : d)) };
+    logs = [];
+    const r = await buildRetriever(config(), changed, progress(), noApi);
+    const line = logs.find((l) => /HNSW index/.test(l))!;
+    const m = /^updated HNSW index: (\d+) reused, (\d+) embedded, (\d+) removed \([\d.]+ MB on disk, RSS [\d.]+ MB\)$/.exec(line);
+    expect(m, line).not.toBeNull();
+    const [reused, embedded, removed] = m!.slice(1).map(Number);
+    expect(embedded).toBeGreaterThan(0);
+    expect(removed).toBe(embedded);
+    expect(reused + embedded).toBe(total);
+    expect(embedded).toBeLessThan(total);
+    expect((await r.retriever.retrieve(QUESTIONS[0]![0], { asOf: null })).docIds[0]).toBe(QUESTIONS[0]![1]);
+  });
+
   it('names the weights used: embeddingModel is <model>@<hash12>, stable across runs', async () => {
     const first = await run();
     expect(first.accuracy).toBe(1);

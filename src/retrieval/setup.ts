@@ -5,17 +5,19 @@ import type { Dataset } from '../dataset/schema.js';
 import { isLocal } from '../models/registry.js';
 import { sha256 } from '../util/hash.js';
 import { openOrBuildBm25Index } from './bm25-index.js';
-import { type Chunk, chunkDocuments, chunkEmbeddingText, type ChunkingOptions } from './chunk.js';
+import { type Chunk, chunkDocuments, type ChunkingOptions } from './chunk.js';
 import { createApiEmbedder } from './embedding/api-embedder.js';
 import { createCachedEmbedder } from './embedding/cache.js';
 import { ensureLocalEmbeddingModel } from './embedding/local-model.js';
 import { createTransformersEmbedder } from './embedding/transformers.js';
 import type { Embedder } from './embedding/types.js';
-import { openOrBuildIndex } from './hnsw-index.js';
 import { RETRIEVAL_MODES, type RetrievalSource } from './modes.js';
 import { bm25Ranker, denseRanker, fusedRanker, type Ranker } from './rankers.js';
 import { createRetriever, type Retriever } from './retriever.js';
 import { corpusAsOf } from './snapshot.js';
+import { keyChunks } from './store/content-key.js';
+import { availableStore } from './store/registry.js';
+import { describeSync, syncStoreWithProgress } from './store/sync.js';
 
 /** The part of the config the embedder reads. */
 export type EmbedderConfig = Pick<Config, 'embedding' | 'cacheDir'> & { generation: Pick<Config['generation'], 'maxRetries'> };
@@ -128,35 +130,27 @@ const asOfNote = (asOf: string | null) => (asOf === null ? '' : ` as of ${asOf}`
 /** A snapshot has a cache folder of its own, so the current index and the snapshots do not evict each other. */
 const asOfSuffix = (asOf: string | null) => (asOf === null ? '' : `@${asOf}`);
 
-/** Embedder and persistent HNSW index over the chunked corpus. */
-async function buildDenseSource({ config, corpus, asOf, documents, chunks, chunking, progress, embedder }: SourceContext): Promise<Ranker> {
+/** Embedder and persistent vector store (`retrieval.store`) over the chunked corpus, updated chunk by chunk. */
+async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progress, embedder }: SourceContext): Promise<Ranker> {
   const setup = await embedder();
   const r = config.retrieval;
+  const def = await availableStore(r.store);
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
-  // as "embedding model changed (…@old -> …@new)" before the index is rebuilt in place.
-  const dir = resolve(config.cacheDir, 'index', `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}${asOfSuffix(asOf)}`);
-  const corpusHash = sha256(chunks.map(chunkEmbeddingText).join('\u0000') + JSON.stringify(documents.map((d) => [d.id, d.validFrom, d.validTo ?? null])));
-  let task: RetrievalTask | null = null;
-  let ticked = 0;
-  const { index, reused, reason } = await openOrBuildIndex({
-    dir,
-    embedder: setup.embedder,
-    chunks,
-    corpusHash,
-    chunking,
-    space: r.space,
-    M: r.M,
-    efConstruction: r.efConstruction,
-    onProgress: (done, total) => {
-      task ??= progress.start('embedding chunks', total);
-      for (; ticked < done; ticked++) task.tick();
-    },
-  });
-  (task as RetrievalTask | null)?.done();
+  // as "embedding model changed (…@old -> …@new)" before the store is rebuilt in place.
+  const folder = r.store === 'hnsw' ? 'index' : `index-${r.store}`;
+  const dir = resolve(config.cacheDir, folder, `${corpus.manifest.name}-${sha256(setup.modelName).slice(0, 8)}${asOfSuffix(asOf)}`);
+  const identity = { embeddingModel: setup.embedder.id, dim: setup.embedder.dim, space: r.space };
+  const { store, reason } = await def.open({ dir, identity, settings: r });
+  const counts = await syncStoreWithProgress(store, keyChunks(chunks, setup.embedder.id, chunking), setup.embedder, config.embedding.batchSize, progress, 'embedding chunks');
   const what = asOfNote(asOf);
-  progress.log(reused ? `reusing HNSW index${what} (${index.size} chunks) in ${dir}` : `built HNSW index${what} of ${index.size} chunks (${reason ?? 'new'})`);
-  return denseRanker(index, setup.embedder, r.efSearch);
+  const memory = `${megabytes(await store.diskBytes())} on disk, RSS ${megabytes(process.memoryUsage.rss())}`;
+  if (counts.embedded === 0 && counts.removed === 0) progress.log(`reusing ${def.label} index${what} (${store.size} chunks, ${memory}) in ${dir}`);
+  else if (counts.reused === 0 && counts.removed === 0) progress.log(`built ${def.label} index${what} of ${store.size} chunks (${reason ?? 'new'}; ${memory})`);
+  else progress.log(`updated ${def.label} index${what}: ${describeSync(counts)} (${memory})`);
+  return denseRanker(store, setup.embedder, identity);
 }
+
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 /** Persistent BM25 index over the same chunks: no embedding model involved. */
 async function buildBm25Source({ config, corpus, asOf, chunks, progress }: SourceContext): Promise<Ranker> {

@@ -27,6 +27,7 @@ import { corpusAsOf } from '../retrieval/snapshot.js';
 import { corpusTimeline } from './timeline.js';
 import { runtimeWarning } from '../util/runtime.js';
 import { InputError } from '../util/errors.js';
+import { availableStore } from '../retrieval/store/registry.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
 import { HARNESS_VERSION } from '../version.js';
@@ -217,6 +218,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
 
   checkLocalRefs(refs, config);
   if (embeddingRef) checkEmbeddingModel(config);
+  if (embeddingRef) await availableStore(config.retrieval.store); // before any training
   const listings =
     config.preflight && opts.preflight !== false
       ? await preflight(preflightTargets([...remoteRefs.filter((r) => !instances.has(r)), ...(embeddingRef && isApiModel(embeddingRef) ? [embeddingRef] : [])], config.providers))
