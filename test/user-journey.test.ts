@@ -139,7 +139,7 @@ describe('a new user: from a git repository of docs to a bench verdict', () => {
         dataset: 'datasets/handbook',
         providers: { openai: { type: 'openai', baseURL: url(front, '/v1'), apiKeyEnv: 'JOURNEY_OPENAI_KEY' } },
         models: { base: BASE, fineTuned: 'finetune:handbook' },
-        finetune: { handbook: { data: 'paraphrase', provider: 'openai', trainedFrom: BASE, nEpochs: 2, suffix: 'handbook' } },
+        finetune: { handbook: { data: 'paraphrase', provider: 'openai', trainedFrom: BASE, nEpochs: 2 } },
         retrieval: { mode: 'bm25', k: 2 },
         pipelines: [
           { name: 'closed-book', model: 'base', retrieval: false },
@@ -171,7 +171,7 @@ describe('a new user: from a git repository of docs to a bench verdict', () => {
     expect(uploaded.length).toBeGreaterThanOrEqual(10);
     for (const row of uploaded) expect(Object.keys(row)).toEqual(['messages']);
 
-    await cli(['bench', '--quiet']);
+    const bench = await cli(['bench', '--quiet']);
     const resultsDir = join(work, 'results');
     const result = ResultSchema.parse(JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')));
     const questions = readFileSync(join(work, 'datasets', 'handbook', 'questions.jsonl'), 'utf8').trim().split('\n').length;
@@ -203,6 +203,9 @@ describe('a new user: from a git repository of docs to a bench verdict', () => {
     const report = await runCli(['report', join(resultsDir, 'latest.json')], { cwd: work, dist: true });
     expect(report.code, report.stderr).toBe(0);
     for (const name of ['closed-book', 'rag', 'fine-tuned', 'my-rag']) expect(report.stdout).toContain(name);
+    // The keep-fresh table names the fine-tune by its pipeline: OpenAI's ft: id would not fit.
+    expect(report.stdout).toMatch(/^fine-tuned re-train +monthly/m);
+    expect(`${trained.stdout}${bench.stdout}${report.stdout}`.split('\n').filter((l) => l.length > 100)).toEqual([]);
 
     // No key reached a file: results, caches, journals, the dataset or the lock.
     for (const file of filesUnder(work)) {
