@@ -38,6 +38,28 @@ describe('pipeline roles', () => {
     ]);
   });
 
+  it('knows the data of a provider fine-tune (`finetune:<name>`, run as the lock\'s ft: model), so paraphrase and plain compare', () => {
+    const ft = (suffix: string) => `openai:ft:gpt-4o-mini-2024-07-18:org:${suffix}:abc`;
+    const both = run(
+      { base: simulated(0.1, 1), para: onCategory('static', 0.95, 1), plain: onCategory('static', 0.5, 2), 'para-rag': simulated(0.6, 4) },
+      {
+        models: { base: 'openai:gpt-4o-mini', para: ft('para'), plain: ft('plain'), 'para-rag': ft('para') },
+        config: {
+          models: { tuned: 'finetune:para' },
+          pipelines: [{ name: 'base', model: 'openai:gpt-4o-mini', retrieval: false }, { name: 'para', model: 'tuned', retrieval: false }, { name: 'plain', model: 'finetune:plain', retrieval: false }, { name: 'para-rag', model: 'tuned', retrieval: true }],
+          finetune: { para: { data: 'paraphrase', provider: 'openai' }, plain: { data: 'plain', provider: 'openai' } },
+        },
+      },
+    );
+    expect(pipelineRoles(both).pipelines.map((p) => [p.name, p.role, p.finetuneData])).toEqual([
+      ['base', 'closed-book', null],
+      ['para', 'fine-tuned', 'paraphrase'],
+      ['plain', 'fine-tuned', 'plain'],
+      ['para-rag', 'hybrid', 'paraphrase'],
+    ]);
+    expect(claim('paraphrase-helps-finetuning', both).verdict).toBe('supported');
+  });
+
   it('a custom pipeline plays RAG when it reports retrieved documents, and no part when it does not', () => {
     const r = run(
       { 'closed-book': simulated(0.1, 1), svc: simulated(0.5, 2), mine: simulated(0.5, 3) },

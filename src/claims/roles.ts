@@ -30,7 +30,8 @@ export interface PipelineRoles {
 
 interface StoredConfig {
   /** A custom pipeline (`run` function, `http` service) has no `retrieval` field. */
-  pipelines?: { name: string; retrieval?: boolean }[];
+  pipelines?: { name: string; retrieval?: boolean; model?: unknown }[];
+  models?: Record<string, unknown>;
   finetune?: Record<string, { data?: string; model?: string }>;
 }
 
@@ -38,10 +39,16 @@ export function pipelineRoles(result: Pick<ResultView, 'run' | 'pipelines'>): Pi
   const runIndex = result.run.indexAsOf;
   const config = result.run.config as StoredConfig;
   const finetunes = Object.entries(config.finetune ?? {});
-  const finetuneOf = (model: string) => {
+  /** The entry a pipeline names as `finetune:<name>` (directly or through `models`): the result holds the lock's model id instead. */
+  const lockedEntryOf = (pipeline: string) => {
+    const m = config.pipelines?.find((c) => c.name === pipeline.split('@')[0])?.model;
+    const ref = typeof m === 'string' ? (config.models?.[m] ?? m) : null;
+    return typeof ref === 'string' && ref.startsWith('finetune:') ? finetunes.find(([name]) => `finetune:${name}` === ref) : undefined;
+  };
+  const finetuneOf = (pipeline: string, model: string) => {
     const [provider, ...rest] = model.split(':');
     const id = rest.join(':');
-    const entry = finetunes.find(([name, f]) => (provider === 'local' && name === id) || f.model === model);
+    const entry = lockedEntryOf(pipeline) ?? finetunes.find(([name, f]) => (provider === 'local' && name === id) || f.model === model);
     if (entry) return { data: entry[1].data ?? null };
     // OpenAI names its fine-tunes ft:<base>:<org>::<id>.
     return id.startsWith('ft:') ? { data: null } : null;
@@ -51,7 +58,7 @@ export function pipelineRoles(result: Pick<ResultView, 'run' | 'pipelines'>): Pi
   // anything (a closed-book model, a fine-tune), so it plays no part.
   const known = result.pipelines.filter((p) => !custom.has(p.name) || p.retrieval);
   const pipelines = known.map((p): RolePipeline => {
-    const ft = finetuneOf(p.model);
+    const ft = finetuneOf(p.name, p.model);
     const role: Role = ft ? (p.retrieval ? 'hybrid' : 'fine-tuned') : p.retrieval ? 'rag' : 'closed-book';
     return { name: p.name, model: p.model, role, local: p.model.startsWith('local:'), finetuneData: ft?.data ?? null, indexAsOf: p.indexAsOf };
   });

@@ -20,13 +20,14 @@ const models = { 'closed-book': 'local:reader', rag: 'local:reader', [long]: 'lo
 const dates = ['2024-02-01', '2024-05-01', '2024-09-01', '2025-06-01', '2027-01-01', '2030-01-01', '2036-01-01'];
 const questions = makeQuestions(140).map((q, i) => ({ ...q, asOf: dates[i % dates.length] }));
 const timeline = { atCutoff: { documents: 10, tokens: 5000, chunks: 20 }, changes: [{ date: '2025-01-20', documents: 2, tokens: 600, chunks: 4 }] };
-const result = makeRun({
+const runOf = () => ({
   questions,
   pipelines: { 'closed-book': simulated(0.1, 1), rag: simulated(0.8, 2, { stages: { embed: 2, search: 1 } }), [long]: simulated(0.6, 3), hybrid: simulated(0.85, 4) },
   models,
   config,
   run: { corpusTimeline: timeline, finetunes: { 'local:ft-paraphrase': { trainingTokens: 4000, epochs: 2 } } },
 });
+const result = makeRun(runOf());
 const width = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
 
 describe('ragvft report as text', () => {
@@ -48,8 +49,18 @@ describe('ragvft report as text', () => {
     expect(table).toMatch(/Freshness over time: months from the training cutoff \(2024-01-01\)/);
     expect(table).toMatch(/0-3 mo[\s\S]*96\+ mo/);
     expect(table).toMatch(/Keeping fresh 2024-01-01 → 2036-01-01/);
-    expect(table).toMatch(/local:ft-paraphrase re-train {2}monthly/);
-    expect(table).toMatch(/assumption: re-training local:ft-paraphrase/);
+    expect(table).toMatch(new RegExp(`${long} re-train {2}monthly`));
+    expect(table).toMatch(new RegExp(`assumption: re-training ${long} \\(local:ft-paraphrase\\)`));
+  });
+
+  it('fits 100 columns with an OpenAI fine-tune, whose model id is long: rows name the pipeline', () => {
+    const ft = 'openai:ft:gpt-4o-mini-2024-07-18:my-org:handbook:AbC123xy';
+    const remote = makeRun({ ...runOf(), models: { ...models, [long]: ft, hybrid: ft }, run: { corpusTimeline: timeline, finetunes: { [ft]: { trainingTokens: 4000, epochs: 2 } } } });
+    const built = buildRunReport(remote, 'run.json');
+    const text = formatRunReportTable(built);
+    expect(text).toMatch(new RegExp(`\\n${long} re-train {2}monthly`));
+    expect(built.keepFresh!.assumptions.join('\n')).toContain(`re-training ${long} (${ft}):`);
+    expect(width(text)).toBeLessThanOrEqual(100);
   });
 
   it('says what is not measured when the result has no asOf or timeline (older results)', () => {

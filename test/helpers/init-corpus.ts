@@ -21,8 +21,11 @@ function git(dir: string, args: string[], day?: string): void {
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: 'pipe' });
 }
 
-/** The repository: 2030-01-10 badan.md + kelor.md; 2030-08-01 the mayor changes; 2030-09-01 kelor.md deleted; 2030-10-01 velm.html added. */
-export function makeGitCorpus(): string {
+/**
+ * The repository: 2030-01-10 badan.md + kelor.md (+ `extra` files, path -> text); 2030-08-01 the
+ * mayor changes; 2030-09-01 kelor.md deleted; 2030-10-01 velm.html added.
+ */
+export function makeGitCorpus(extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'ragvft-init-repo-'));
   git(dir, ['init', '-q', '-b', 'main']);
   const commit = (day: string, msg: string) => {
@@ -32,6 +35,7 @@ export function makeGitCorpus(): string {
   writeFileSync(join(dir, 'badan.md'), BADAN_1);
   writeFileSync(join(dir, 'kelor.md'), KELOR);
   writeFileSync(join(dir, 'notes.json'), '{}'); // not a document: skipped
+  for (const [path, text] of Object.entries(extra)) writeFileSync(join(dir, path), text);
   commit('2030-01-10', 'add Badan and Kelor');
   writeFileSync(join(dir, 'badan.md'), BADAN_1.replace('Anna Kros', 'Mira Tal'));
   commit('2030-08-01', 'new mayor');

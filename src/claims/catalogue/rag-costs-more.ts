@@ -53,7 +53,7 @@ export const ragCostsMore: ClaimDef = {
       parts.push(`training ${usd(training)} paid back after ${int(training / saving)} queries`);
       figures.push({ label: 'break-even queries', value: training / saving, unit: 'count' });
       const fresh = keepFreshCosts(ctx.result, ctx.roles, [1]);
-      const row = fresh?.rows.find((r) => r.action === 're-train' && r.subject === ft.model);
+      const row = fresh?.rows.find((r) => r.action === 're-train' && r.subject === ft.name);
       if (fresh && row?.usd != null && fresh.months > 0 && fresh.changes.meanIntervalDays !== null) {
         const perMonth = row.usd / fresh.months;
         parts.push(`facts changed every ${fresh.changes.meanIntervalDays.toFixed(0)} days: re-training on them costs ${usd(perMonth)}/month, paid back by ${int(perMonth / saving)} queries/month`);

@@ -15,7 +15,10 @@ export const DEFAULT_CADENCES = [1, 3, 12] as const;
 export interface KeepFreshRow {
   /** `re-embed` (RAG) or `re-train` (a fine-tune, on the changed documents only). */
   action: 're-embed' | 're-train';
-  /** The pipeline (RAG) or fine-tuned model the row is about. */
+  /**
+   * The pipeline the row is about (for a fine-tuned model several pipelines share, the first):
+   * its name, since a provider's fine-tuned model id is too long for a table.
+   */
   subject: string;
   /** Months between re-trains; null: on every change. */
   cadenceMonths: number | null;
@@ -119,7 +122,7 @@ export function keepFreshCosts(result: Pick<ResultView, 'run' | 'pipelines' | 'r
     for (const cadence of cadences) {
       rows.push({
         action: 're-train',
-        subject: ft.model,
+        subject: ft.name,
         cadenceMonths: cadence,
         ...windows(changes, cadence),
         tokens,
@@ -128,7 +131,7 @@ export function keepFreshCosts(result: Pick<ResultView, 'run' | 'pipelines' | 'r
       });
     }
     assumptions.push(
-      `re-training ${ft.model}: only on the changed documents, with as much training data per document as the first training (${bill.trainingTokens} tokens for ${docsAtCutoff} documents valid at the cutoff) × ${bill.epochs} epochs, ` +
+      `re-training ${ft.name} (${ft.model}): only on the changed documents, with as much training data per document as the first training (${bill.trainingTokens} tokens for ${docsAtCutoff} documents valid at the cutoff) × ${bill.epochs} epochs, ` +
         (ft.local ? `at the first training's CPU seconds per token (${cost.localCpuSeconds.fineTuning.toFixed(1)} s for the first training)` : usdPerToken === null ? 'at an unknown training price' : `at the first training's price, ${fmtUsdPerM(usdPerToken)}`),
     );
   }
