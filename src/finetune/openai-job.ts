@@ -32,6 +32,11 @@ export interface CostEstimate {
   epochs: number;
   /** Whether `epochs` is OpenAI's `auto`, estimated (the job reports the real figure). */
   epochsAuto: boolean;
+  /**
+   * Examples marked `restricted` (drawn from access-controlled documents): uploaded all the same,
+   * as a fine-tune on an internal wiki is, but the model can then tell them to anyone who calls it.
+   */
+  restricted: number;
   /** USD per 1M training tokens; null when unknown. */
   pricePerM: number | null;
   usd: number | null;
@@ -109,6 +114,7 @@ export async function runOpenAIFinetune(o: OpenAIJobOptions): Promise<OpenAIJobO
       tokensPerEpoch: check.tokens,
       epochs,
       epochsAuto: o.entry.nEpochs === undefined,
+      restricted: o.examples.filter((ex) => ex.restricted === true).length,
       pricePerM: o.trainingPrice,
       usd: o.trainingPrice === null ? null : (trained * o.trainingPrice) / 1e6,
     };

@@ -131,6 +131,10 @@ async function confirmSpend(name: string, e: CostEstimate, priceFrom: string, ye
   const usd = e.usd === null ? 'cost unknown (no training price: set cost.prices)' : `≈ $${e.usd.toFixed(4)}`;
   process.stdout.write(`${name}: ${fmtInt(e.examples)} examples, ${fmtInt(e.tokensPerEpoch)} tokens per epoch × ${epochs}\n`);
   process.stdout.write(`  = ${fmtInt(e.tokensPerEpoch * e.epochs)} training tokens${e.pricePerM === null ? '' : ` × $${e.pricePerM}/1M (${priceFrom})`} ${usd}\n`);
+  if (e.restricted > 0) {
+    process.stdout.write(`  warning: ${fmtInt(e.restricted)} examples come from access-restricted documents; the model\n`);
+    process.stdout.write(`  can repeat them to anyone who may call it, whatever retrieval allows (see leakRate)\n`);
+  }
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new InputError(`${name}: not a terminal, so not asking: pass --yes to start the job and spend ${e.usd === null ? 'an unknown amount' : `about $${e.usd.toFixed(2)}`}`);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
