@@ -1,8 +1,8 @@
 /**
  * `npm run perf`: speed figures, printed, never asserted (shared machines are noisy). Each figure
  * is compared with a reference measured in the same run, as a ratio.
- *  1. HNSW search vs exact brute force on a synthetic 20k-vector corpus: recall@10 and queries/s
- *     at several efSearch values.
+ *  1. The HNSW store's search vs exact brute force on a synthetic 20k-vector corpus: recall@10
+ *     and queries/s at several efSearch values.
  *  2. The embedding cache: cold vs cached embedding of the fixture's chunks.
  *  3. Query embedding latency on the bundled fixture.
  *  4. Run statistics on the latest result.
@@ -26,48 +26,51 @@ import { loadDataset } from '../dataset/load.js';
 import { percentiles } from '../metrics/percentiles.js';
 import { createModelRegistry } from '../models/registry.js';
 import { chunkDocuments, chunkEmbeddingText, type Chunk } from '../retrieval/chunk.js';
-import { openOrBuildIndex } from '../retrieval/hnsw-index.js';
 import { createEmbedder } from '../retrieval/setup.js';
+import { keyChunks } from '../retrieval/store/content-key.js';
+import { VECTOR_STORES } from '../retrieval/store/registry.js';
+import { syncStore } from '../retrieval/store/sync.js';
+import type { StoreSettings } from '../retrieval/store/types.js';
 import { ResultSchema } from '../results/schema.js';
 import { createProgress } from '../run/progress.js';
 import { computeRunStatistics } from '../stats/run-statistics.js';
 import { embeddingFigures } from './embedding.js';
 import { largeResultFigures } from './large-results.js';
 import { loopbackSideBySide } from './loopback.js';
-import { scaleFigures } from './scale.js';
+import { exactBaseline, K, labelOf, qps, recallOf, scaleFigures } from './scale.js';
 import { lookupEmbedder, syntheticVectors } from './synthetic.js';
 
 const quiet = createProgress(process.stderr, true);
 
+/** Section 1 through the HNSW store, built as a bench builds it (content keys, sync, save). */
 async function hnswVsExact() {
   const n = 20_000;
   const dim = 256;
   const vectors = syntheticVectors(n + 200, dim, 24, 7);
-  const chunks: Chunk[] = vectors.slice(0, n).map((_, i) => ({ id: `c${i}`, docId: `d${i}`, title: '', text: `v${i}`, validFrom: '2020-01-01', index: 0 }));
-  const queries = vectors.slice(n);
+  const queries = vectors.splice(n);
+  const chunks: Chunk[] = vectors.map((_, i) => ({ id: `d${i}#0`, docId: `d${i}`, title: '', text: `v${i}`, validFrom: '2020-01-01', index: 0 }));
+  const embedder = lookupEmbedder(vectors);
+  const settings: StoreSettings = { M: 16, efConstruction: 200, efSearch: 64, lancedb: { index: 'none', minRows: 10_000, nprobes: 20 } };
   const dir = mkdtempSync(join(tmpdir(), 'ragvft-perf-'));
   const t0 = performance.now();
-  const { index } = await openOrBuildIndex({ dir, embedder: lookupEmbedder(vectors), chunks, corpusHash: 'synthetic', chunking: { chunkSize: 1, chunkOverlap: 0 }, space: 'cosine', M: 16, efConstruction: 200 });
+  const { store } = await VECTOR_STORES.hnsw.open({ dir, identity: { embeddingModel: embedder.id, dim, space: 'cosine' }, settings });
+  await syncStore(store, keyChunks(chunks, embedder.id, { chunkSize: 1, chunkOverlap: 0 }), embedder, { batchSize: 1000 });
   const buildS = (performance.now() - t0) / 1000;
 
-  const k = 10;
-  const time = (f: (q: Float32Array) => unknown) => {
-    const s = performance.now();
-    for (const q of queries) f(q);
-    return queries.length / ((performance.now() - s) / 1000);
-  };
-  const truth = queries.map((q) => new Set(index.exactSearch(q, k).map((h) => h.chunk.id)));
-  const exactQps = time((q) => index.exactSearch(q, k));
+  const k = K;
+  const { truth, exactQps } = await exactBaseline(vectors, queries);
   const table = terminalTable(['search', `recall@${k}`, 'queries/s', 'speed-up vs exact']);
   table.push(['exact (brute force)', '1.000', exactQps.toFixed(0), '1.0×']);
   for (const ef of [16, 32, 64, 128, 256]) {
-    let found = 0;
-    queries.forEach((q, i) => (found += index.search(q, k, { efSearch: ef }).filter((h) => truth[i]!.has(h.chunk.id)).length));
-    const qps = time((q) => index.search(q, k, { efSearch: ef }));
-    table.push([`HNSW ef=${ef}`, (found / (k * queries.length)).toFixed(3), qps.toFixed(0), `${(qps / exactQps).toFixed(1)}×`]);
+    settings.efSearch = ef; // the store reads it at each search
+    const recall = recallOf(truth, await Promise.all(queries.map(async (q) => (await store.search(q, k)).map((h) => labelOf(h.chunk)))));
+    const rate = await qps(queries, (q) => store.search(q, k), 1);
+    table.push([`HNSW ef=${ef}`, recall.toFixed(3), rate.toFixed(0), `${(rate / exactQps).toFixed(1)}×`]);
   }
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
-  console.log(`\n1. HNSW vs exact: ${n} × ${dim}-d vectors (intrinsic dim 24), M=16, efConstruction=200, built in ${buildS.toFixed(1)} s (${(n / buildS).toFixed(0)} inserts/s), ${queries.length} queries`);
+  console.log(`\n1. HNSW store vs exact: ${n} × ${dim}-d vectors (intrinsic dim 24), ${queries.length} queries, k=${k}`);
+  console.log(`   M=16, efConstruction=200: built in ${buildS.toFixed(1)} s (${(n / buildS).toFixed(0)} inserts/s)`);
   console.log(table.toString());
 }
 

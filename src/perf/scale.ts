@@ -26,7 +26,8 @@ import { lookupEmbedder, syntheticVectors } from './synthetic.js';
 
 const DIM = 256;
 const QUERIES = 200;
-const K = 10;
+/** Neighbours per query, in recall@K and in the exact truth. */
+export const K = 10;
 const M = 16;
 /** Half the config default, to keep two 100k builds within minutes on 2 shared cores. */
 const EF_CONSTRUCTION = 100;
@@ -38,7 +39,7 @@ const rss = () => mb(process.memoryUsage.rss());
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Queries/s of `f` over all queries, best of `rounds` passes (the machine is shared). */
-async function qps(queries: Float32Array[], f: (q: Float32Array) => unknown, rounds = 3): Promise<number> {
+export async function qps(queries: Float32Array[], f: (q: Float32Array) => unknown, rounds = 3): Promise<number> {
   let best = 0;
   for (let r = 0; r < rounds; r++) {
     const t = performance.now();
@@ -48,8 +49,19 @@ async function qps(queries: Float32Array[], f: (q: Float32Array) => unknown, rou
   return best;
 }
 
-const recallOf = (truth: Set<number>[], results: number[][]) => results.reduce((a, r, i) => a + r.filter((x) => truth[i]!.has(x)).length, 0) / (K * truth.length);
-const labelOf = (c: Chunk) => Number(c.docId.slice(1));
+/** Mean recall@K of `results` (labels per query) against the exact `truth`. */
+export const recallOf = (truth: Set<number>[], results: number[][]) => results.reduce((a, r, i) => a + r.filter((x) => truth[i]!.has(x)).length, 0) / (K * truth.length);
+/** Chunk `d<i>`'s label: i, its vector's position. */
+export const labelOf = (c: Chunk) => Number(c.docId.slice(1));
+
+/** The exact K nearest labels of each query (hnswlib's native brute force, cosine) and its queries/s. */
+export async function exactBaseline(vectors: Float32Array[], queries: Float32Array[]): Promise<{ truth: Set<number>[]; exactQps: number }> {
+  const exact = new BruteforceSearch('cosine', vectors[0]!.length);
+  exact.initIndex(vectors.length);
+  vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));
+  const truth = queries.map((q) => new Set(exact.searchKnn(Array.from(q), K).neighbors));
+  return { truth, exactQps: await qps(queries, (q) => exact.searchKnn(Array.from(q), K), 1) };
+}
 
 export async function scaleFigures(): Promise<void> {
   const n = Number(process.env.RAGVFT_PERF_CHUNKS ?? 100_000);
@@ -60,12 +72,7 @@ export async function scaleFigures(): Promise<void> {
   const chunks: Chunk[] = vectors.map((_, i) => ({ id: `d${i}#0`, docId: `d${i}`, title: '', text: `v${i}`, validFrom: '2020-01-01', index: 0 }));
   console.log(`\n7. ${n.toLocaleString('en-US')} chunks × ${DIM}-d (200 clusters near a 24-d subspace), ${QUERIES} queries, k=${K}; vectors made in ${seconds(performance.now() - t)}`);
 
-  // Exact truth from hnswlib's native brute force.
-  const exact = new BruteforceSearch('cosine', DIM);
-  exact.initIndex(n);
-  vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));
-  const truth = queries.map((q) => new Set(exact.searchKnn(Array.from(q), K).neighbors));
-  const exactQps = await qps(queries, (q) => exact.searchKnn(Array.from(q), K), 1);
+  const { truth, exactQps } = await exactBaseline(vectors, queries);
 
   // a. Bare addPoint loop.
   const rssBefore = process.memoryUsage.rss();

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../util/fs.js';
 import type { Chunk } from '../chunk.js';
 import { assertFiniteVector } from '../embedding/validate.js';
 import { DEFAULT_SEED, describeFieldChanges, HierarchicalNSW, type Hnsw, IndexFileSchema, readVerifiedIndex, writeIndexFile } from '../hnsw-index.js';
-import { isVisible, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
+import { checkIdentity, isVisible, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
 
 const FORMAT_VERSION = 1;
 const FILES = { manifest: 'manifest.json', index: 'index.bin', entries: 'entries.json' } as const;
@@ -60,6 +60,7 @@ const CHANGES: Array<[keyof Identity, string]> = [
 ];
 
 export async function openHnswStore({ dir, identity, settings }: StoreOpenOptions): Promise<OpenedStore> {
+  checkIdentity(identity);
   const wanted: Identity = { formatVersion: FORMAT_VERSION, ...identity, M: settings.M, efConstruction: settings.efConstruction, seed: DEFAULT_SEED };
   await mkdir(dir, { recursive: true });
   const loaded = await load(dir, wanted);

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../../util/fs.js';
 import type { Chunk } from '../chunk.js';
 import { assertFiniteVector } from '../embedding/validate.js';
 import { describeFieldChanges } from '../hnsw-index.js';
-import type { KeyedChunk, OpenedStore, StoreFilter, StoreHit, StoreIdentity, StoreOpenOptions, StoreSettings, VectorStore } from './types.js';
+import { checkIdentity, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreIdentity, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
 
 const LANCEDB = '@lancedb/lancedb';
 const ARROW = 'apache-arrow';
@@ -94,6 +94,7 @@ const CHANGES: Array<[keyof Manifest, string]> = [
 const DISTANCE = { cosine: 'cosine', l2: 'l2', ip: 'dot' } as const;
 
 export async function openLancedbStore({ dir, identity, settings }: StoreOpenOptions): Promise<OpenedStore> {
+  checkIdentity(identity);
   const { lance, arrow } = await loadLance();
   const wanted: Manifest = { formatVersion: FORMAT_VERSION, ...identity };
   await mkdir(dir, { recursive: true });

@@ -139,6 +139,10 @@ describe.each(VECTOR_STORE_IDS.map((id) => [id, reasons.get(id)] as const))('%s 
     expect(why).toBeUndefined();
     expect([...again.keys()].sort()).toEqual(keys);
     expect((await again.search(query('museum'), 4, { asOf: '2021-01-01' })).map((h) => h.chunk)).toEqual(before.map((h) => h.chunk));
+    // Nothing changed: the reopened store is reused as it is.
+    const { embedder, embedded } = countingEmbedder();
+    expect(await syncStore(again, keyChunks(CHUNKS, embedder.id, chunking), embedder, { batchSize: 3 })).toEqual({ reused: CHUNKS.length, embedded: 0, removed: 0 });
+    expect(embedded).toEqual([]);
   });
 
   it.skipIf(reason !== null)('rebuilds by content key: embeds only new chunks, removes vanished ones, keeps the rest', async () => {
@@ -171,11 +175,86 @@ describe.each(VECTOR_STORE_IDS.map((id) => [id, reasons.get(id)] as const))('%s 
     expect(why).toMatch(/embedding model changed \(test:topics -> test:other-model\)/);
   });
 
+  it.skipIf(reason !== null)('starts empty, saying why, when the embedding dimension changed', async () => {
+    await filled();
+    for (const s of open) await s.close();
+    open = [];
+    const opened = await def.open({ dir: join(dir, 'store'), identity: { ...identity(), dim: DIM / 2 }, settings });
+    open.push(opened.store);
+    expect(opened.store.size).toBe(0);
+    expect(opened.reason).toMatch(/embedding dimension changed \(8 -> 4\)/);
+    await expect(opened.store.search(query('river'), 1)).rejects.toThrow(/expected 4 dimensions, got 8/);
+  });
+
+  it.skipIf(reason !== null)('refuses an embedding dimension that is not a positive integer before native code sees it', async () => {
+    for (const dim of [0, -1, 1.5, Number.NaN]) {
+      await expect(def.open({ dir: join(dir, 'store'), identity: { ...identity(), dim }, settings })).rejects.toThrow(/embedding dimension must be a positive integer/);
+    }
+  });
+
+  it.skipIf(reason !== null)('re-embeds everything and drops the old entries when the chunking changed', async () => {
+    await filled();
+    for (const s of open) await s.close();
+    open = [];
+    const { store } = await openStore();
+    const { embedder, embedded } = countingEmbedder();
+    const counts = await syncStore(store, keyChunks(CHUNKS, embedder.id, { chunkSize: 80, chunkOverlap: 10 }), embedder, { batchSize: 4 });
+    expect(counts).toEqual({ reused: 0, embedded: CHUNKS.length, removed: CHUNKS.length });
+    expect(embedded).toHaveLength(CHUNKS.length);
+    expect(store.size).toBe(CHUNKS.length);
+  });
+
+  it.skipIf(reason !== null)('an empty corpus: an empty store that finds nothing; a corpus emptied later stays empty when reopened', async () => {
+    const { store } = await openStore();
+    const { embedder, embedded } = countingEmbedder();
+    expect(await syncStore(store, [], embedder, { batchSize: 3 })).toEqual({ reused: 0, embedded: 0, removed: 0 });
+    expect(embedded).toEqual([]);
+    expect(await store.search(query('river'), 5)).toEqual([]);
+    await syncStore(store, keyChunks(CHUNKS, embedder.id, chunking), embedder, { batchSize: 3 });
+    expect(await syncStore(store, [], embedder, { batchSize: 3 })).toEqual({ reused: 0, embedded: 0, removed: CHUNKS.length });
+    expect(await store.search(query('river'), 5, { groups: [] })).toEqual([]);
+    await store.close();
+    open = [];
+    const { store: again, reason: why } = await openStore();
+    expect(why).toBeUndefined();
+    expect(again.size).toBe(0);
+    expect(await again.search(query('river'), 5)).toEqual([]);
+  });
+
+  describe('bad vectors from the embedder throw (never abort the process) and leave the stored chunks as they were', () => {
+    const extra = chunk('library', 'the library opens at nine');
+    /** Embeds normally, except the library chunk gets `bad(vector)`. */
+    const faulty = (bad: (v: Float32Array) => Float32Array): Embedder => ({ id: 'test:topics', dim: DIM, embed: async (texts) => texts.map((t) => (t.includes('library') ? bad(vectorOf(t)) : vectorOf(t))) });
+    const cases: Array<[string, Embedder, RegExp]> = [
+      ['NaN', faulty((v) => v.map((x, i) => (i === 3 ? Number.NaN : x))), /embedding of chunk library#0 .*element 3 is not a finite number/],
+      ['Infinity', faulty((v) => v.map((x, i) => (i === 0 ? Number.POSITIVE_INFINITY : x))), /element 0 is not a finite number/],
+      ['a vector of the wrong dimension', faulty((v) => v.subarray(0, DIM - 1)), /expected 8 dimensions, got 7/],
+      ['a wrong number of vectors', { id: 'test:topics', dim: DIM, embed: async (texts) => texts.slice(1).map(vectorOf) }, /returned 1 vectors for 2 texts/],
+    ];
+    it.skipIf(reason !== null).each(cases)('%s', async (_name, embedder, message) => {
+      const store = await filled();
+      const keys = [...store.keys()].sort();
+      const grown = keyChunks([...CHUNKS, extra, chunk('stadium', 'the stadium seats 9000')], embedder.id, chunking);
+      await expect(syncStore(store, grown, embedder, { batchSize: 2 })).rejects.toThrow(message);
+      expect([...store.keys()].filter((k) => keys.includes(k)).sort()).toEqual(keys);
+      expect((await store.search(query('river'), 1))[0]!.chunk.docId).toBe('river');
+      await store.close();
+      open = [];
+      // The store on disk holds the chunks it held (and at most whole, checked batches beside them).
+      const { store: again } = await openStore();
+      const { embedder: good, embedded } = countingEmbedder();
+      expect((await syncStore(again, keyChunks(CHUNKS, good.id, chunking), good, { batchSize: 3 })).embedded).toBe(0);
+      expect(embedded).toEqual([]);
+    });
+  });
+
   it.skipIf(reason !== null)('refuses bad vectors and queries with an error (never a crash)', async () => {
     const store = await filled();
     const [item] = keyChunks([chunk('x', 'the library')], 'test:topics', chunking);
     await expect(store.add([item!], [new Float32Array(DIM).fill(Number.NaN)])).rejects.toThrow(/not a finite number/);
+    await expect(store.add([item!], [new Float32Array(DIM).fill(Number.NEGATIVE_INFINITY)])).rejects.toThrow(/not a finite number/);
     await expect(store.add([item!], [new Float32Array(DIM - 1)])).rejects.toThrow(/expected 8 dimensions/);
+    await expect(store.add([item!], [])).rejects.toThrow(/0 vectors for 1 chunks/);
     await expect(store.search(new Float32Array(3), 2)).rejects.toThrow(/expected 8 dimensions/);
     await expect(store.search(query('river'), 0)).rejects.toThrow(/positive integer/);
     expect(store.size).toBe(CHUNKS.length);

@@ -32,6 +32,12 @@ export interface StoreIdentity {
   space: Space;
 }
 
+/** Throws for a dimension no index can hold: hnswlib aborts the process on a negative one. */
+export function checkIdentity(identity: StoreIdentity): void {
+  const { dim, embeddingModel } = identity;
+  if (!Number.isInteger(dim) || dim < 1) throw new Error(`embedder ${embeddingModel}: embedding dimension must be a positive integer (got ${dim})`);
+}
+
 /**
  * A persistent vector index of keyed chunks. Writes (`add`, `remove`) become durable on `save`
  * (a store may write earlier); `search` sees them at once.
