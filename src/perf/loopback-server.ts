@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from '../util/http-body.js';
 
 export type Fault =
   /** Reply with this status (and an OpenAI-style error body unless `body` is given). */
@@ -131,7 +132,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await readBody(req);
+    const raw = (await readBody(req)).toString('utf8');
     let body: unknown = raw;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -328,14 +329,6 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<OpenA
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendRaw(res: ServerResponse, status: number, body: string, type: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from '../../src/util/http-body.js';
 
 export interface FtScenario {
   outcome: 'succeeded' | 'failed' | 'cancelled';
@@ -175,14 +176,6 @@ export async function startFakeFinetuneServer(initial: FtScenario): Promise<Fake
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) {
   const json = JSON.stringify(payload);
