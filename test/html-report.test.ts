@@ -13,7 +13,9 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtmlReport } from '../src/cli/commands/report-html.js';
+import { compareRuns } from '../src/compare/compare.js';
 import { loadDataset } from '../src/dataset/load.js';
+import { writeResult } from '../src/results/write.js';
 import type { RunResult } from '../src/results/schema.js';
 import { explorerRows } from '../src/report/html/explorer.js';
 import { PAYLOAD, reportDataset, reportRun } from '../src/report/html/test-fixtures.js';
@@ -56,6 +58,31 @@ describe('report --html', () => {
     expect(page).toContain('id="comparison"');
     expect(page).toContain('rag-fresh-after-cutoff');
     expect(page).toContain('Question number 1?');
+  });
+
+  it('reads a streaming-layout result and, past --max-questions, shows flipped questions first and says how many are left out', async () => {
+    const f = await writeFiles();
+    const run = JSON.parse(readFileSync(f.result, 'utf8')) as RunResult;
+    const streamed = await writeResult(run, join(f.dir, 'streamed'), { layout: 'jsonl' });
+    const base = JSON.parse(readFileSync(f.baseline, 'utf8')) as RunResult;
+    const compared = compareRuns(base, run);
+    const flipped = [...new Set(compared.flips.flatMap((g) => g.flips.map((x) => x.questionId)))];
+    expect(flipped.length).toBeGreaterThan(2);
+    const out = join(f.dir, 'capped.html');
+    const cli = await runCli(['report', streamed, '--baseline', f.baseline, '--dataset', f.dataset, '--html', out, '--max-questions', '2']);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toMatch(/note: The explorer shows 2 of the run's 60 questions \(--max-questions 2\)/);
+    const page = readFileSync(out, 'utf8');
+    expect(page.match(/<tr id="q-/g)).toHaveLength(2);
+    for (const id of flipped.slice(0, 2)) expect(page).toContain(`<tr id="q-${id}"`);
+    // The chosen questions keep their answers and retrieved ids, which the lean records drop.
+    expect(page).toContain('doc-hostile');
+    const whole = await writeHtmlReport({ result: streamed, html: join(f.dir, 'whole.html'), dataset: f.dataset });
+    expect(whole.notes).toEqual([]);
+    expect(readFileSync(whole.path, 'utf8').match(/<tr id="q-/g)).toHaveLength(60);
+    const bad = await runCli(['report', streamed, '--max-questions', '0', '--html', join(f.dir, 'x.html')]);
+    expect(bad.code).toBe(2);
+    expect((await runCli(['report', streamed, '--max-questions', '5'])).stderr).toMatch(/--max-questions apply to the HTML report/);
   });
 
   it('finds the dataset the run config names, relative to the current folder, and uses it only when its hash matches', async () => {
@@ -182,7 +209,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in Chromium${HAS_CHROMIUM ? '' : ` (
   it('filters the questions by category', async () => {
     await page.select('#f-category', 'updated');
     const v = await visible();
-    const updated = explorerRows(run).filter((r) => r.category === 'updated').length;
+    const updated = (await explorerRows(run.pipelines.map((p) => p.name), run.records, null)).rows.filter((r) => r.category === 'updated').length;
     expect(v.shown.length).toBe(updated);
     expect(v.shown.every((r) => r.category === 'updated')).toBe(true);
     expect(v.count).toBe(String(updated));
@@ -192,7 +219,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in Chromium${HAS_CHROMIUM ? '' : ` (
   it('filters the questions where pipelines disagree, alone and with a category', async () => {
     await page.select('#f-category', '');
     await page.click('#f-disagree');
-    const rows = explorerRows(run);
+    const rows = (await explorerRows(run.pipelines.map((p) => p.name), run.records, null)).rows;
     const v = await visible();
     expect(v.shown.length).toBe(rows.filter((r) => r.disagree).length);
     expect(v.shown.every((r) => r.disagree === 'true')).toBe(true);

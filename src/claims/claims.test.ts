@@ -360,6 +360,16 @@ describe('claim rag-cites-sources', () => {
     expect(figure(c, 'recall difference').lo).toBeGreaterThan(0);
   });
 
+  it("shows the intervals the run's statistics hold, not a second bootstrap of the same values", () => {
+    const r = run({ rag: citing(0.8, 1), 'fine-tuned': citing(0, 2), hybrid: citing(0.7, 3) });
+    const held = (name: string, id: string) => r.statistics.pipelines.find((p) => p.name === name)!.metrics[id]!;
+    const c = claim('rag-cites-sources', r);
+    for (const [label, name, id] of [['citation recall rag', 'rag', 'citationRecall'], ['citation precision hybrid', 'hybrid', 'citationPrecision'], ['citation recall fine-tuned', 'fine-tuned', 'citationRecall']] as const) {
+      const { mean, lo, hi } = held(name, id);
+      expect(figure(c, label), label).toMatchObject({ value: mean, lo, hi });
+    }
+  });
+
   it('a fine-tune that cites nothing cannot cite its sources either', () => {
     const c = claim('rag-cites-sources', run({ rag: citing(0.8, 1), 'fine-tuned': citingNothing(2) }));
     expect(c.verdict).toBe('supported');

@@ -88,7 +88,7 @@ function openSummary(json: object, file: string): ResultSource {
 export async function loadResultView(path: string): Promise<{ view: ResultView; source: ResultSource }> {
   const source = await openResult(path);
   const records = [];
-  const lean = leanMaker();
+  const lean = leanMaker(source.count);
   for await (const r of source.records()) records.push(source.layout === 'single' ? r : lean(r));
   return { view: { ...source.head, records }, source };
 }

@@ -40,17 +40,19 @@ describe('evaluateGate', () => {
     const r = evaluateGate(baseline, rerun, config());
     expect(r.passed).toBe(true);
     expect(r.checks).toHaveLength(3 * THRESHOLD_NAMES.length);
-    expect(r.checks).toHaveLength(30);
-    expect(r.checks.every((c) => c.status === 'pass')).toBe(true);
+    expect(r.checks).toHaveLength(33);
+    // These runs have no restricted questions, so there is no leak rate to compare.
+    expect(r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.pipeline}/${c.threshold}:${c.status}`)).toEqual(['closed-book/maxLeakRise:skip', 'rag/maxLeakRise:skip', 'hybrid/maxLeakRise:skip']);
   });
 
-  it('has ten thresholds per pipeline: the registry\'s gated metrics, then latency, cost and errors', () => {
+  it('has eleven thresholds per pipeline: the registry\'s gated metrics, then latency, cost and errors', () => {
     expect(THRESHOLD_NAMES).toEqual([
       'maxAccuracyDrop',
       'maxF1Drop',
       'maxExactMatchDrop',
       'maxAbstentionDrop',
       'maxHallucinationRise',
+      'maxLeakRise',
       'maxStaleRise',
       'maxMissingRise',
       'maxP95LatencyRatio',
@@ -60,6 +62,20 @@ describe('evaluateGate', () => {
     expect(Object.keys(config().thresholds.default).sort()).toEqual([...THRESHOLD_NAMES].sort());
     expect(() => config({ thresholds: { default: { maxFoo: 0.1 } as never } })).toThrow();
     expect(() => config({ thresholds: { pipelines: { rag: { maxStaleRise: -0.1 } } } })).toThrow();
+  });
+
+  it('fails a significant rise in restricted facts given out, with no tolerance, and skips runs without restricted questions', () => {
+    // 30 restricted (unanswerable) questions; rag starts leaking 12 of them.
+    const restricted = new Set(questions.filter((q) => q.category === 'unanswerable').slice(0, 30).map((q) => q.id));
+    const leaking = (n: number): AnswerFn => withChanges(pipelines.rag, (q, i) => (restricted.has(q.id) ? { leaked: [...restricted].indexOf(q.id) < n } : undefined));
+    const with0 = makeRun({ id: 'b0', questions, pipelines: { ...pipelines, rag: leaking(0) } });
+    const r = evaluateGate(with0, makeRun({ id: 'c12', questions, pipelines: { ...pipelines, rag: leaking(12) } }), config());
+    expect(check(r, 'rag', 'maxLeakRise')).toMatchObject({ status: 'fail', significant: true });
+    expect(check(r, 'rag', 'maxLeakRise').observed).toBeCloseTo(12 / 30, 12);
+    expect(check(r, 'rag', 'maxLeakRise').message).toMatch(/^rag: leak rate rose by 0\.400/);
+    // One more leak is not significant: reported, not failed (requireSignificance).
+    expect(check(evaluateGate(with0, makeRun({ id: 'c1', questions, pipelines: { ...pipelines, rag: leaking(1) } }), config()), 'rag', 'maxLeakRise').status).toBe('pass');
+    expect(check(evaluateGate(baseline, baseline, config()), 'rag', 'maxLeakRise').status).toBe('skip');
   });
 
   it('fails a planted regression: accuracy dropped substantially on many questions', () => {
@@ -363,8 +379,9 @@ describe('reports', () => {
     const names = parseXml(xml);
     expect(names.filter((n) => n === 'testcase')).toHaveLength(r.checks.length);
     expect(names.filter((n) => n === 'failure')).toHaveLength(r.violations.length);
-    expect(names.filter((n) => n === 'skipped')).toHaveLength(1);
-    expect(xml).toMatch(/<testsuites name="ragvft gate" tests="30" failures="\d+" errors="0" skipped="1">/);
+    // hybrid's cost check is switched off; no run has restricted questions (3 leak checks).
+    expect(names.filter((n) => n === 'skipped')).toHaveLength(4);
+    expect(xml).toMatch(/<testsuites name="ragvft gate" tests="33" failures="\d+" errors="0" skipped="4">/);
     expect(xml.match(/<\/testsuite>/g)).toHaveLength(1);
     expect(xml).toContain('<testcase classname="ragvft.gate.rag" name="maxF1Drop" time="0">');
     expect(xml).toContain('<testcase classname="ragvft.gate.rag" name="maxHallucinationRise" time="0">');
@@ -400,6 +417,6 @@ describe('reports', () => {
   it('renders a terminal table with the verdict last', () => {
     const text = formatGateReport(r, 'table');
     expect(text).toContain('Violations:');
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^FAILED: \d+ threshold\(s\) violated \(30 checks/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^FAILED: \d+ threshold\(s\) violated \(33 checks/);
   });
 });

@@ -93,7 +93,7 @@ async function* mergedRecords(sources: readonly ShardSource[], lean: LeanRecord[
   const questions = head.run.dataset.questions;
   const its = sources.map((s) => s.records()[Symbol.asyncIterator]());
   const hash = createHash('sha256');
-  const toLean = leanMaker();
+  const toLean = leanMaker(sources.reduce((n, s) => n + s.count, 0));
   for (const p of head.pipelines) {
     const seen = new Set<string>();
     for (let j = 0; j < questions; j++) {

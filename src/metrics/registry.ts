@@ -134,6 +134,8 @@ export const METRICS = [
     eligible: (r) => r.leaked !== null,
     value: (r) => bit(r.leaked === true),
     binary: true,
+    // No tolerance: any significant rise in restricted facts given out fails the gate.
+    gate: { threshold: 'maxLeakRise', default: 0 },
   },
   {
     id: 'staleRate',

@@ -13,7 +13,8 @@
  *  7. 100k chunks (`npm run perf -- 7` only): store build vs a bare hnswlib addPoint loop, search
  *     vs bare searchKnn, recall@10 vs exact search, an incremental update, memory, and LanceDB's
  *     build, recall@10 and queries/s on the same vectors (scale.ts).
- *  8. (`npm run perf -- 8` only) `compare` of two 200k-record results, single JSON vs streaming layout: peak RSS and time
+ *  8. (`npm run perf -- 8` only) `compare` and `gate` of two 200k-record results, single JSON vs
+ *     streaming layout (and streaming at 50k): peak RSS, time, what lean records keep per record
  *     (large-results.ts; needs the built CLI, `npm run build`).
  * `npm run perf -- 5` (or `-- 1 3`) runs only the sections named.
  */

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { terminalTable } from '../report/terminal-table.js';
 import type { Chunk } from '../retrieval/chunk.js';
-import { BruteforceSearch, DEFAULT_SEED, HierarchicalNSW } from '../retrieval/hnsw-index.js';
+import { BruteforceSearch, DEFAULT_SEED, HierarchicalNSW } from '../retrieval/store/hnsw-file.js';
 import { keyChunks } from '../retrieval/store/content-key.js';
 import { VECTOR_STORES } from '../retrieval/store/registry.js';
 import { describeSync, syncStore, syncStoreWithProgress } from '../retrieval/store/sync.js';

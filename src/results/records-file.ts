@@ -4,10 +4,10 @@
  * it did not ask to keep; written line by line, each record validated and redacted.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { once } from 'node:events';
 import { InputError } from '../util/errors.js';
 import { describeZodError } from '../util/input.js';
@@ -33,7 +33,7 @@ export async function* readRecordsFile(path: string, expect: Pick<RecordsFile, '
   stream.on('data', (chunk) => hash.update(chunk as Buffer));
   let line = 0;
   try {
-    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+    for await (const text of lines(stream)) {
       line++;
       let json: unknown;
       try {
@@ -60,6 +60,27 @@ export async function* readRecordsFile(path: string, expect: Pick<RecordsFile, '
     const what = line !== expect.count ? `holds ${line} records, its summary says ${expect.count}` : 'does not match the sha256 its summary records';
     throw new InputError(`${what}: the summary and records file were not written together; use the pair one run wrote`, { file: path });
   }
+}
+
+/**
+ * The lines of a stream, split as its chunks arrive: each line is used before the next chunk is
+ * read, so lines die young (readline's iterator queues them across ticks, and queued lines that
+ * survive to the old generation made a large read's heap grow with the file).
+ */
+async function* lines(stream: ReadStream): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of stream) {
+    const text = rest + decoder.write(chunk as Buffer);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      yield text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest;
 }
 
 /**

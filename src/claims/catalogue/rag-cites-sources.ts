@@ -1,6 +1,6 @@
 import { metric, type MetricDef } from '../../metrics/registry.js';
 import type { LeanRecord } from '../../results/view.js';
-import { bootstrapMeanCI, type MeanCI } from '../../stats/bootstrap.js';
+import type { MeanCI } from '../../stats/bootstrap.js';
 import { fmtMeanCI } from '../../stats/format.js';
 import { independentDiffCI } from '../../stats/two-sample.js';
 import { headlineDiff, isOutcome, notMeasured, requireRoles } from '../outcome.js';
@@ -14,10 +14,14 @@ const precision = metric('citationPrecision');
 const fabricated = metric('fabricatedCitationRate');
 const citing = metric('citationRate');
 
-/** A metric's values on one pipeline's records, with their bootstrap interval (null: none eligible). */
-function measure(ctx: ClaimContext, m: MetricDef, name: string): { values: number[]; ci: MeanCI | null } {
-  const values = ctx.result.records.filter((r: LeanRecord) => r.pipeline === name && m.eligible(r)).map(m.value);
-  return { values, ci: values.length === 0 ? null : bootstrapMeanCI(values, ctx.bootstrap) };
+/** A metric's values on one pipeline's records (for the difference, which the run's statistics do not hold). */
+function values(ctx: ClaimContext, m: MetricDef, name: string): number[] {
+  return ctx.result.records.filter((r: LeanRecord) => r.pipeline === name && m.eligible(r)).map(m.value);
+}
+
+/** A metric's interval as the run's statistics hold it (null: none eligible), so the claim shows the figures the run reports. */
+function interval(ctx: ClaimContext, m: MetricDef, name: string): MeanCI | null {
+  return ctx.result.statistics.pipelines.find((p) => p.name === name)?.metrics[m.id] ?? null;
 }
 
 const figure = (label: string, ci: MeanCI | null): ClaimFigure => (ci ? { label, value: ci.mean, lo: ci.lo, hi: ci.hi, unit: 'rate' } : { label, value: null, unit: 'rate' });
@@ -32,30 +36,30 @@ export const ragCitesSources: ClaimDef = {
     const [rag, ft] = roles;
     const asked = (p: RolePipeline) => ctx.result.records.some((r) => r.pipeline === p.name && r.citation !== null);
     if (!asked(rag) || !asked(ft)) return notMeasured('no citations asked', 'needs a run that asks for citations (`prompts.cite`, on by default; results written before citations were measured have none)');
-    const r = measure(ctx, recall, rag.name);
-    const f = measure(ctx, recall, ft.name);
-    if (Math.min(r.values.length, f.values.length) < MIN_GROUP) {
+    const r = values(ctx, recall, rag.name);
+    const f = values(ctx, recall, ft.name);
+    if (Math.min(r.length, f.length) < MIN_GROUP) {
       return notMeasured(
-        `too few answers: ${rag.name} ${r.values.length}, ${ft.name} ${f.values.length}`,
-        `needs at least ${MIN_GROUP} answers to questions with gold documents from both ${rag.name} and ${ft.name} (has ${r.values.length} and ${f.values.length}): a smaller group has no variance to bootstrap`,
+        `too few answers: ${rag.name} ${r.length}, ${ft.name} ${f.length}`,
+        `needs at least ${MIN_GROUP} answers to questions with gold documents from both ${rag.name} and ${ft.name} (has ${r.length} and ${f.length}): a smaller group has no variance to bootstrap`,
       );
     }
-    const e = independentDiffCI(f.values, r.values, ctx.bootstrap);
+    const e = independentDiffCI(f, r, ctx.bootstrap);
     const hybrid = ctx.roles.first('hybrid');
     const withSources = [rag, ...(hybrid ? [hybrid] : [])];
-    const sourced = withSources.map((p) => ({ p, precision: measure(ctx, precision, p.name).ci, recall: p === rag ? r.ci : measure(ctx, recall, p.name).ci, fabricated: measure(ctx, fabricated, p.name).ci }));
-    const ftFabricated = measure(ctx, fabricated, ft.name).ci;
-    const ftCiting = measure(ctx, citing, ft.name).ci;
+    const sourced = withSources.map((p) => ({ p, precision: interval(ctx, precision, p.name), recall: interval(ctx, recall, p.name), fabricated: interval(ctx, fabricated, p.name) }));
+    const ftFabricated = interval(ctx, fabricated, ft.name);
+    const ftCiting = interval(ctx, citing, ft.name);
     const level = ctx.bootstrap.level;
     const described = sourced.map((s) => `${s.p.name} recall ${fmtMeanCI(s.recall)}, precision ${fmtMeanCI(s.precision)}, fabricated ${fmtMeanCI(s.fabricated)}`);
     const ftText = ftFabricated ? `${ft.name} cites in ${fmtMeanCI(ftCiting)} of its answers, ${fmtMeanCI(ftFabricated)} of its cited ids fabricated` : `${ft.name} cites nothing`;
     return {
       verdict: verdictOf(e, 1),
       headline: headlineDiff('citation recall', rag.name, ft.name, e),
-      evidence: `${described.join('; ')}; ${ftText}; recall ${describeDiff(e, level)} (${r.values.length} vs ${f.values.length} answers)`,
+      evidence: `${described.join('; ')}; ${ftText}; recall ${describeDiff(e, level)} (${r.length} vs ${f.length} answers)`,
       figures: [
         ...sourced.flatMap((s) => [figure(`citation recall ${s.p.name}`, s.recall), figure(`citation precision ${s.p.name}`, s.precision), figure(`fabricated citations ${s.p.name}`, s.fabricated)]),
-        figure(`citation recall ${ft.name}`, f.ci),
+        figure(`citation recall ${ft.name}`, interval(ctx, recall, ft.name)),
         figure(`answers citing ${ft.name}`, ftCiting),
         figure(`fabricated citations ${ft.name}`, ftFabricated),
         { label: 'recall difference', value: e.diff, lo: e.lo, hi: e.hi, unit: 'rate' },

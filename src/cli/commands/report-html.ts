@@ -9,11 +9,12 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { evaluateClaims } from '../../claims/registry.js';
 import { compareRuns } from '../../compare/compare.js';
-import { readResultFile } from '../../compare/read.js';
+import { loadResultView } from '../../compare/read.js';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import { loadDataset } from '../../dataset/load.js';
 import type { Dataset } from '../../dataset/schema.js';
-import type { RunResult } from '../../results/schema.js';
+import { explorerQuestions, explorerRows } from '../../report/html/explorer.js';
+import type { ResultView } from '../../results/view.js';
 import { InputError } from '../../util/errors.js';
 import { assertWritableDir, writeFileAtomic } from '../../util/fs.js';
 
@@ -27,7 +28,12 @@ export interface HtmlReportOptions {
   /** The run's dataset folder; default: the one its config names, when it is found. */
   dataset?: string;
   force?: boolean;
+  /** Questions the explorer shows at most (default DEFAULT_EXPLORER_QUESTIONS). */
+  maxQuestions?: number;
 }
+
+/** A few thousand questions keep the page a few MB; a 50k-question run would not open in a browser. */
+export const DEFAULT_EXPLORER_QUESTIONS = 2000;
 
 export interface HtmlReportWritten {
   path: string;
@@ -39,7 +45,7 @@ export interface HtmlReportWritten {
 const short = (hash: string) => hash.slice(0, 12);
 
 /** The run's dataset: `explicit` must be it (else bad input); otherwise its config's path is tried from here and from the default config's folder. */
-async function findDataset(result: RunResult, explicit: string | undefined): Promise<{ dataset: Dataset | null; note: string | null }> {
+async function findDataset(result: ResultView, explicit: string | undefined): Promise<{ dataset: Dataset | null; note: string | null }> {
   const want = result.run.datasetHash;
   if (explicit !== undefined) {
     const dataset = await loadDataset(explicit);
@@ -64,14 +70,19 @@ async function findDataset(result: RunResult, explicit: string | undefined): Pro
 
 export async function writeHtmlReport(opts: HtmlReportOptions): Promise<HtmlReportWritten> {
   assertWritableDir(dirname(resolve(opts.html)), 'HTML report folder');
-  // The page embeds every answer, so it holds whole records (of either layout).
-  const [result, baseline] = await Promise.all([readResultFile(opts.result), opts.baseline === undefined ? null : readResultFile(opts.baseline)]);
-  const comparison = baseline ? compareRuns(baseline, result, { force: opts.force ?? false, labels: { a: opts.baseline, b: opts.result } }) : null;
+  // Lean records for the figures; whole records (answers, retrieved ids) only for the explorer's questions, read again.
+  const [run, baseline] = await Promise.all([loadResultView(opts.result), opts.baseline === undefined ? null : loadResultView(opts.baseline)]);
+  const result = run.view;
+  const comparison = baseline ? compareRuns(baseline.view, result, { force: opts.force ?? false, labels: { a: opts.baseline, b: opts.result } }) : null;
+  const flipped = comparison?.flips.flatMap((g) => g.flips.map((f) => f.questionId)) ?? [];
+  const chosen = explorerQuestions(result, opts.maxQuestions ?? DEFAULT_EXPLORER_QUESTIONS, flipped);
+  const rows = await explorerRows(result.pipelines.map((p) => p.name), run.source.records({ again: true }), chosen);
   const { dataset, note } = await findDataset(result, opts.dataset);
   const notes = note ? [note] : [];
+  if (chosen) notes.push(`The explorer shows ${rows.rows.length} of the run's ${rows.questions} questions (--max-questions ${opts.maxQuestions ?? DEFAULT_EXPLORER_QUESTIONS}).`);
   // Vega is loaded only by this command, not by every `ragvft` start.
   const { buildHtmlReport } = await import('../../report/html/index.js');
-  const page = await buildHtmlReport({ result, claims: evaluateClaims(result), dataset, comparison, notes });
+  const page = await buildHtmlReport({ result, explorer: rows, claims: evaluateClaims(result), dataset, comparison, notes });
   const path = resolve(opts.html);
   await writeFileAtomic(path, page);
   return { path, bytes: Buffer.byteLength(page), notes };

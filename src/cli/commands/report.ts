@@ -10,7 +10,7 @@ import { formatDetails } from '../../report/bench-view.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
 import { usageErrorToInputError } from './compare.js';
-import { writeHtmlReport } from './report-html.js';
+import { DEFAULT_EXPLORER_QUESTIONS, writeHtmlReport } from './report-html.js';
 
 interface ReportCliOptions {
   format: string;
@@ -20,6 +20,7 @@ interface ReportCliOptions {
   dataset?: string;
   force?: boolean;
   details?: boolean;
+  maxQuestions?: number;
 }
 
 /** "1,3,12" -> [1, 3, 12]: re-training cadences in months. */
@@ -27,6 +28,12 @@ export function parseCadences(value: string): number[] {
   const months = value.split(',').map((s) => Number(s.trim()));
   if (months.length === 0 || months.some((m) => !Number.isInteger(m) || m < 1)) throw new InvalidArgumentError(`expected whole months separated by commas, e.g. 1,3,12 (got "${value}")`);
   return months;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of questions, at least 1 (got "${value}")`);
+  return n;
 }
 
 export function registerReport(program: Command): Command {
@@ -40,14 +47,15 @@ export function registerReport(program: Command): Command {
     .option('--baseline <file>', 'with --html: a result JSON to compare the run with (it is A, the run is B)')
     .option('--dataset <dir>', "with --html: the run's dataset (question text, gold and stale answers); default: the one its config names, if found")
     .option('--force', 'with --baseline: compare runs of different datasets or question sets on their common questions only')
+    .option('--max-questions <n>', `with --html: questions the explorer shows at most (default ${DEFAULT_EXPLORER_QUESTIONS}; flipped and disagreeing ones first)`, parsePositive)
     .option('--details', "with --format table: append the bench's detailed tables (full summary, by category, retrieval, statistics, notes)")
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (file: string, opts: ReportCliOptions) => {
       if (opts.details && opts.format !== 'table') throw new InputError(`--details applies to --format table only, not ${opts.format} (the result JSON itself holds every figure)`);
-      if (opts.html === undefined && (opts.baseline !== undefined || opts.dataset !== undefined)) throw new InputError('--baseline and --dataset apply to the HTML report: add --html <file>');
+      if (opts.html === undefined && (opts.baseline !== undefined || opts.dataset !== undefined || opts.maxQuestions !== undefined)) throw new InputError('--baseline, --dataset and --max-questions apply to the HTML report: add --html <file>');
       if (opts.html !== undefined) {
-        const written = await writeHtmlReport({ result: file, html: opts.html, baseline: opts.baseline, dataset: opts.dataset, force: opts.force });
+        const written = await writeHtmlReport({ result: file, html: opts.html, baseline: opts.baseline, dataset: opts.dataset, force: opts.force, maxQuestions: opts.maxQuestions });
         for (const n of written.notes) process.stderr.write(`note: ${n}\n`);
         process.stdout.write(`wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB)\n`);
         return;

@@ -4,7 +4,8 @@
  * Rows are rendered here, escaped; the page's script only hides and shows them (data-* attributes).
  */
 import { CATEGORIES, type Dataset } from '../../dataset/schema.js';
-import type { ResultRecord, RunResult } from '../../results/schema.js';
+import type { ResultRecord } from '../../results/schema.js';
+import type { ResultView } from '../../results/view.js';
 import { fmtNum } from '../../stats/format.js';
 import { type Html, html } from './escape.js';
 
@@ -16,22 +17,56 @@ export interface ExplorerRow {
   records: (ResultRecord | null)[];
 }
 
-const right = (r: ResultRecord) => r.error === null && r.correct;
+const right = (r: Pick<ResultRecord, 'error' | 'correct'>) => r.error === null && r.correct;
 
-/** Questions in the order the run answered them, with one slot per pipeline (null: no record). */
-export function explorerRows(result: RunResult): ExplorerRow[] {
-  const pipelines = result.pipelines.map((p) => p.name);
+/** What the explorer shows: its rows, and how many questions the run has in all. */
+export interface ExplorerRows {
+  rows: ExplorerRow[];
+  questions: number;
+}
+
+/**
+ * Which questions the explorer shows when the run has more than `limit`: those whose outcome
+ * flipped against the baseline (the comparison links to them), then those where pipelines
+ * disagree, then the rest, each in run order. Null: all of them. Reads lean records only.
+ */
+export function explorerQuestions(result: ResultView, limit: number, flipped: Iterable<string> = []): Set<string> | null {
+  const outcomes = new Map<string, number>();
+  for (const r of result.records) outcomes.set(r.questionId, (outcomes.get(r.questionId) ?? 0) | (right(r) ? 1 : 2));
+  if (outcomes.size <= limit) return null;
+  const chosen = new Set<string>();
+  const take = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      if (chosen.size >= limit) return;
+      if (outcomes.has(id)) chosen.add(id);
+    }
+  };
+  take(flipped);
+  take([...outcomes].filter(([, o]) => o === 3).map(([id]) => id));
+  take(outcomes.keys());
+  return chosen;
+}
+
+/**
+ * Questions in the order the run answered them, with one slot per pipeline (null: no record),
+ * from one pass over the records; only the `chosen` questions' records are kept (null: all).
+ */
+export async function explorerRows(pipelines: readonly string[], records: AsyncIterable<ResultRecord> | Iterable<ResultRecord>, chosen: ReadonlySet<string> | null): Promise<ExplorerRows> {
   const byQuestion = new Map<string, Map<string, ResultRecord>>();
-  for (const r of result.records) {
+  const seen = new Set<string>();
+  for await (const r of records) {
+    seen.add(r.questionId);
+    if (chosen && !chosen.has(r.questionId)) continue;
     const m = byQuestion.get(r.questionId) ?? new Map<string, ResultRecord>();
     m.set(r.pipeline, r);
     byQuestion.set(r.questionId, m);
   }
-  return [...byQuestion].map(([questionId, m]) => {
-    const records = pipelines.map((p) => m.get(p) ?? null);
-    const outcomes = new Set(records.filter((r) => r !== null).map(right));
-    return { questionId, category: m.values().next().value!.category, disagree: outcomes.size > 1, records };
+  const rows = [...byQuestion].map(([questionId, m]) => {
+    const slots = pipelines.map((p) => m.get(p) ?? null);
+    const outcomes = new Set(slots.filter((r) => r !== null).map(right));
+    return { questionId, category: m.values().next().value!.category, disagree: outcomes.size > 1, records: slots };
   });
+  return { rows, questions: seen.size };
 }
 
 function outcome(r: ResultRecord): Html {
@@ -57,12 +92,20 @@ function docsList(r: ResultRecord, { titles, gold }: CellContext): Html | '' {
   return html`<details><summary>${r.retrievedDocIds.length} retrieved${recall}${inContext}</summary><ol class="docs">${items}</ol></details>`;
 }
 
+/** The ids the answer cites: gold ones starred, ones it was never shown (fabricated) marked. */
+function citationsLine(r: ResultRecord, { gold }: CellContext): Html | '' {
+  if (!r.citations || r.citations.length === 0) return '';
+  const shown = new Set(r.retrievedDocIds ?? []);
+  const items = r.citations.map((id, i) => html`${i > 0 ? ', ' : ''}<span class="${shown.has(id) ? 'cite' : 'cite fabricated'}">${id}${gold.has(id) ? ' ★' : ''}${shown.has(id) ? '' : ' (not in context)'}</span>`);
+  return html`<div class="citations">cites ${items}</div>`;
+}
+
 function answerCell(r: ResultRecord | null, ctx: CellContext): Html {
   if (r === null) return html`<td class="answer"><span class="note">no record</span></td>`;
   const text = r.error ? html`<span class="note">${r.error.message}</span>` : html`<span class="answer-text">${r.answer ?? ''}</span>`;
   // Right/wrong/abstained already say current/wrong/missing; only "stale" adds something.
   const fresh = r.freshness === 'stale' ? html` <span class="badge f-stale">stale</span>` : '';
-  return html`<td class="answer">${text}<div class="scores">${outcome(r)}${fresh} <span class="f1">F1 ${fmtNum(r.scores.strict.f1, 2)}</span></div>${docsList(r, ctx)}</td>`;
+  return html`<td class="answer">${text}<div class="scores">${outcome(r)}${fresh} <span class="f1">F1 ${fmtNum(r.scores.strict.f1, 2)}</span></div>${citationsLine(r, ctx)}${docsList(r, ctx)}</td>`;
 }
 
 function list(values: readonly string[]): Html {
@@ -72,8 +115,7 @@ function list(values: readonly string[]): Html {
 /** The anchor of a question's row, so other sections (flipped questions) can link to it. */
 export const questionAnchor = (id: string) => `q-${id}`;
 
-export function explorer(result: RunResult, dataset: Dataset | null): Html {
-  const rows = explorerRows(result);
+export function explorer(result: ResultView, { rows, questions: total }: ExplorerRows, dataset: Dataset | null): Html {
   const questions = new Map(dataset?.questions.map((q) => [q.id, q]));
   const titles = new Map(dataset?.documents.map((d) => [d.id, d.title]));
   const categories = CATEGORIES.filter((c) => rows.some((r) => r.category === c));
@@ -94,6 +136,7 @@ ${row.records.map((r) => answerCell(r, ctx))}
 <label><input type="checkbox" id="f-disagree"> only questions where pipelines disagree (some right, some wrong)</label>
 <span class="count"><span id="f-shown">${rows.length}</span> of ${rows.length} questions</span>
 </div>
+${rows.length < total ? html`<p class="note">The run has ${total} questions; the explorer shows ${rows.length} of them: those that flipped against the baseline, then those where pipelines disagree, then the rest (<code>--max-questions</code> shows more).</p>` : ''}
 ${dataset ? '' : html`<p class="note">The result does not hold the questions' text, gold and stale answers; they come from the dataset: pass <code>--dataset &lt;dir&gt;</code> to show them.</p>`}
 <div class="scroll"><table id="explorer"><thead><tr><th>question</th>${result.pipelines.map((p) => html`<th>${p.name}<br><span class="model">${p.model}</span></th>`)}</tr></thead>
 <tbody>${body}</tbody></table></div>`;

@@ -52,9 +52,11 @@ describe('claims table', () => {
 
 describe('question explorer', () => {
   const run = reportRun();
+  const all = () => explorerRows(run.pipelines.map((p) => p.name), run.records, null);
 
-  it('marks a question as disagreeing exactly when some pipelines are right and others wrong', () => {
-    const rows = explorerRows(run);
+  it('marks a question as disagreeing exactly when some pipelines are right and others wrong', async () => {
+    const { rows, questions } = await all();
+    expect(questions).toBe(rows.length);
     expect(rows).toHaveLength(new Set(run.records.map((r) => r.questionId)).size);
     for (const row of rows) {
       const outcomes = run.records.filter((r) => r.questionId === row.questionId).map((r) => r.error === null && r.correct);
@@ -64,20 +66,32 @@ describe('question explorer', () => {
     expect(rows.some((r) => !r.disagree)).toBe(true);
   });
 
-  it('shows the dataset text, gold/stale answers and document titles when it has the dataset, escaped', () => {
-    const out = explorer(run, reportDataset(run)).value;
+  it("lists each answer's citations, starring gold documents and marking ids it was never shown", async () => {
+    const cited = structuredClone(run);
+    const r = cited.records.find((x) => x.pipeline === 'rag' && x.questionId === 'q0001')!;
+    r.citations = ['doc-q0001', 'doc-invented<b>'];
+    const rows = await explorerRows(cited.pipelines.map((p) => p.name), cited.records, null);
+    const out = explorer(cited, rows, reportDataset(cited)).value;
+    expect(out).toContain('<div class="citations">cites <span class="cite">doc-q0001 ★</span>, <span class="cite fabricated">doc-invented&lt;b&gt; (not in context)</span></div>');
+    expect(out.match(/class="citations"/g)).toHaveLength(1);
+  });
+
+  it('shows the dataset text, gold/stale answers and document titles when it has the dataset, escaped', async () => {
+    const rows = await all();
+    const out = explorer(run, rows, reportDataset(run)).value;
     expect(out).toContain('stale: <span class="gold-answer">old answer');
     expect(out).toContain('(Page of q0000)');
     expect(out).not.toMatch(/<script|<img/);
     expect(out).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=2;alert(1)&quot;&gt;&lt;/td&gt; | a | b |');
-    expect(explorer(run, null).value).toMatch(/pass <code>--dataset/);
+    expect(explorer(run, rows, null).value).toMatch(/pass <code>--dataset/);
+    expect(out).not.toMatch(/--max-questions/);
   });
 });
 
 describe('the page', () => {
   it('is one self-contained file: only our script, allowed by its hash, no external reference', async () => {
     const run = reportRun();
-    const page = await buildHtmlReport({ result: run, claims: [claim({})], dataset: reportDataset(run), comparison: compareRuns(reportRun({ id: 'base', seed: 7 }), run), notes: [PAYLOAD] });
+    const page = await buildHtmlReport({ result: run, explorer: await explorerRows(run.pipelines.map((p) => p.name), run.records, null), claims: [claim({})], dataset: reportDataset(run), comparison: compareRuns(reportRun({ id: 'base', seed: 7 }), run), notes: [PAYLOAD] });
     expect(page.match(/<script/g)).toHaveLength(1);
     const hash = createHash('sha256').update(EXPLORER_SCRIPT).digest('base64');
     expect(page).toContain(`script-src 'sha256-${hash}'`);

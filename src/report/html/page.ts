@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ClaimResult } from '../../claims/types.js';
 import type { Comparison } from '../../compare/compare.js';
 import type { Dataset } from '../../dataset/schema.js';
-import type { RunResult } from '../../results/schema.js';
+import type { ResultView } from '../../results/view.js';
 import { accuracyChart } from './charts/accuracy.js';
 import type { Chart } from './charts/chart.js';
 import { comparisonChart } from './charts/comparison.js';
@@ -20,11 +20,13 @@ import { timeSinceCutoffChart } from './charts/time-since-cutoff.js';
 import { claimsTable } from './claims-table.js';
 import { comparisonSection } from './comparison-section.js';
 import { Html, html } from './escape.js';
-import { EXPLORER_SCRIPT, explorer } from './explorer.js';
+import { EXPLORER_SCRIPT, type ExplorerRows, explorer } from './explorer.js';
 import { renderSvg } from './svg.js';
 
 export interface HtmlReportInput {
-  result: RunResult;
+  result: ResultView;
+  /** The explorer's rows (possibly a chosen part of the run's questions). */
+  explorer: ExplorerRows;
   claims: readonly ClaimResult[];
   /** The run's dataset (question text, gold and stale answers, asOf, document titles); null when unavailable. */
   dataset: Dataset | null;
@@ -58,6 +60,7 @@ th { background: #f6f6f6; }
 .answer-text { white-space: pre-wrap; } .scores { margin-top: .2rem; } .f1, .model { color: var(--muted); font-size: .85em; }
 .docs { margin: .2rem 0; padding-left: 1.4rem; font-size: .85em; } .docs .gold { font-weight: 600; } .doc-title { color: var(--muted); }
 tr[hidden] { display: none; }
+.citations { font-size: .85em; color: var(--muted); } .cite.fabricated { color: #b42318; }
 .compare td.significant { font-weight: 600; } .delta { color: var(--muted); font-size: .9em; }
 `;
 
@@ -69,7 +72,7 @@ async function chartSection(chart: Chart): Promise<Html> {
   return html`<section class="chart" id="chart-${chart.id}"><h3>${chart.title}</h3><figure>${svg}<figcaption>${chart.caption}</figcaption></figure>${table}</section>`;
 }
 
-function header(r: RunResult): Html {
+function header(r: ResultView): Html {
   const run = r.run;
   return html`<h1>ragvft report: ${run.dataset.name}</h1>
 <p class="meta">run ${run.id} · ${run.startedAt} to ${run.finishedAt} · ragvft ${run.harnessVersion}${run.gitCommit ? ` · commit ${run.gitCommit.slice(0, 10)}` : ''} · ${run.dataset.questions} questions, ${run.dataset.documents} documents${run.dataset.trainingCutoff ? ` · training cutoff ${run.dataset.trainingCutoff}` : ''} · scorer ${run.scoring.primary}</p>
@@ -106,7 +109,7 @@ ${claimsTable(input.claims)}
 <div class="charts">${chartHtml}</div>
 ${compareHtml ? html`<h2 id="comparison">Comparison with the baseline</h2>${compareHtml}` : ''}
 <h2 id="questions">Questions</h2>
-${explorer(result, dataset)}
+${explorer(result, input.explorer, dataset)}
 </main>
 <script>${new Html(EXPLORER_SCRIPT)}</script>
 </body>

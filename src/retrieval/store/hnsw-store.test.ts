@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../stats/rng.js';
 import { type Chunk, chunkEmbeddingText } from '../chunk.js';
 import type { Embedder } from '../embedding/types.js';
-import { BruteforceSearch } from '../hnsw-index.js';
+import { BruteforceSearch } from './hnsw-file.js';
 import { keyChunks } from './content-key.js';
 import { openHnswStore } from './hnsw-store.js';
 import { syncStore } from './sync.js';

@@ -12,7 +12,7 @@ import { sha256 } from '../../util/hash.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import type { Chunk } from '../chunk.js';
 import { assertFiniteVector } from '../embedding/validate.js';
-import { DEFAULT_SEED, describeFieldChanges, HierarchicalNSW, type Hnsw, IndexFileSchema, readVerifiedIndex, writeIndexFile } from '../hnsw-index.js';
+import { DEFAULT_SEED, describeFieldChanges, HierarchicalNSW, type Hnsw, IndexFileSchema, readVerifiedIndex, writeIndexFile } from './hnsw-file.js';
 import { checkIdentity, isVisible, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
 
 const FORMAT_VERSION = 1;

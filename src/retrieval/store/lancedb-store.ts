@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../util/fs.js';
 import type { Chunk } from '../chunk.js';
 import { assertFiniteVector } from '../embedding/validate.js';
-import { describeFieldChanges } from '../hnsw-index.js';
+import { describeFieldChanges } from './hnsw-file.js';
 import { checkIdentity, type KeyedChunk, type OpenedStore, type StoreFilter, type StoreHit, type StoreIdentity, type StoreOpenOptions, type StoreSettings, type VectorStore } from './types.js';
 
 const LANCEDB = '@lancedb/lancedb';

@@ -1,7 +1,7 @@
 import { canRead } from '../../dataset/access.js';
 import { isValidOn } from '../../dataset/load.js';
 import type { Chunk } from '../chunk.js';
-import type { Space } from '../hnsw-index.js';
+import type { Space } from './hnsw-file.js';
 
 /** A chunk with its content key (content-key.ts): what a store holds beside the vector. */
 export interface KeyedChunk {

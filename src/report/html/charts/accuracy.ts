@@ -1,6 +1,6 @@
 /** Accuracy by category per pipeline, with the run's bootstrap intervals (result.statistics). */
 import { CATEGORIES } from '../../../dataset/schema.js';
-import type { RunResult } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { baseSpec, type Chart, pipelineColor, WIDTH } from './chart.js';
 
 export interface AccuracyRow {
@@ -15,7 +15,7 @@ export interface AccuracyRow {
 /** On unanswerable questions "right" means abstaining: the metric says so in the label. */
 const metricOf = (category: string) => (category === 'unanswerable' ? { id: 'abstentionAccuracy', label: 'unanswerable: abstains' } : { id: 'accuracy', label: category });
 
-export function accuracyRows(result: RunResult): AccuracyRow[] {
+export function accuracyRows(result: ResultView): AccuracyRow[] {
   return result.statistics.pipelines.flatMap((p) =>
     CATEGORIES.flatMap((category) => {
       const m = metricOf(category);
@@ -25,7 +25,7 @@ export function accuracyRows(result: RunResult): AccuracyRow[] {
   );
 }
 
-export function accuracyChart(result: RunResult): Chart {
+export function accuracyChart(result: ResultView): Chart {
   const id = 'accuracy';
   const title = 'Accuracy by category';
   const rows = accuracyRows(result);

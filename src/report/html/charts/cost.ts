@@ -5,7 +5,8 @@
  * them is drawn in CPU seconds (inference and training on this machine) instead of USD.
  */
 import { pipelineRoles } from '../../../claims/roles.js';
-import type { PipelineResult, RunResult } from '../../../results/schema.js';
+import type { PipelineResult } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { baseSpec, type Chart, type ChartSpec, pipelineColor, WIDTH } from './chart.js';
 
 export interface CostModel {
@@ -49,7 +50,7 @@ function cpuModel(p: PipelineResult): CostModel | null {
 }
 
 /** USD when the run priced anything; otherwise the CPU seconds of local models; null when neither is known. */
-export function costModels(result: RunResult): { unit: CostUnit; models: CostModel[] } | null {
+export function costModels(result: ResultView): { unit: CostUnit; models: CostModel[] } | null {
   const positive = (ms: CostModel[]) => ms.some((m) => m.inferencePerThousand > 0 || m.training > 0);
   const usd = result.pipelines.map(usdModel).filter((m) => m !== null);
   if (positive(usd)) return { unit: 'usd', models: usd };
@@ -59,7 +60,7 @@ export function costModels(result: RunResult): { unit: CostUnit; models: CostMod
 }
 
 /** Each pipeline that was trained, against the run's first RAG pipeline. */
-export function breakEvens(result: RunResult, models: CostModel[]): BreakEven[] {
+export function breakEvens(result: ResultView, models: CostModel[]): BreakEven[] {
   const rag = pipelineRoles(result).first('rag');
   const reference = models.find((m) => m.pipeline === rag?.name);
   if (!reference) return [];
@@ -95,7 +96,7 @@ function breakEvenTable(unit: CostUnit, models: CostModel[], evens: BreakEven[])
   };
 }
 
-export function costChart(result: RunResult): Chart {
+export function costChart(result: ResultView): Chart {
   const id = 'cost';
   const title = 'Cost per 1,000 questions vs query volume';
   const found = costModels(result);

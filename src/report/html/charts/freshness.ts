@@ -1,6 +1,7 @@
 /** Freshness of answers to post-cutoff questions (updated, new): current/stale/missing/wrong, stacked per pipeline. */
 import { CATEGORIES } from '../../../dataset/schema.js';
-import type { Freshness, RunResult } from '../../../results/schema.js';
+import type { Freshness } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { baseSpec, type Chart, WIDTH } from './chart.js';
 
 export interface FreshnessRow {
@@ -20,7 +21,7 @@ const STATES: { state: Freshness; color: string }[] = [
 ];
 
 /** Rows in dataset category order (updated before new). */
-export function freshnessRows(result: RunResult): FreshnessRow[] {
+export function freshnessRows(result: ResultView): FreshnessRow[] {
   const counts = new Map<string, FreshnessRow>();
   const questions = new Map<string, Set<string>>(CATEGORIES.map((c) => [c, new Set()]));
   for (const r of result.records) if (r.freshness !== null) questions.get(r.category)!.add(r.questionId);
@@ -36,7 +37,7 @@ export function freshnessRows(result: RunResult): FreshnessRow[] {
   return [...counts.values()];
 }
 
-export function freshnessChart(result: RunResult): Chart {
+export function freshnessChart(result: ResultView): Chart {
   const id = 'freshness';
   const title = 'Freshness of post-cutoff answers';
   const rows = freshnessRows(result);

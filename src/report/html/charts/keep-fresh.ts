@@ -5,7 +5,7 @@
  */
 import { keepFreshCosts, type KeepFreshRow } from '../../../claims/freshness/keep-fresh.js';
 import { pipelineRoles } from '../../../claims/roles.js';
-import type { RunResult } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { baseSpec, type Chart, WIDTH } from './chart.js';
 
 export interface KeepFreshPoint {
@@ -30,7 +30,7 @@ export function keepFreshPoints(rows: readonly KeepFreshRow[]): { unit: 'USD' | 
   return { unit, points, uncosted: rows.filter((r) => costOf(r) === null).map((r) => `${r.action} ${r.subject} (${label(r)})`) };
 }
 
-export function keepFreshChart(result: RunResult, cadences?: readonly number[]): Chart {
+export function keepFreshChart(result: ResultView, cadences?: readonly number[]): Chart {
   const id = 'keep-fresh';
   const title = 'Keeping fresh: cost vs days a change stays unknown';
   const kf = keepFreshCosts(result, pipelineRoles(result), cadences);

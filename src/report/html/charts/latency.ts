@@ -1,5 +1,5 @@
 /** Latency per stage (embed, search, generate) stacked per pipeline, at p50 and p95, with the total's percentiles. */
-import type { RunResult } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { baseSpec, type Chart, WIDTH } from './chart.js';
 
 const STAGES = ['embed', 'search', 'generate'] as const;
@@ -19,7 +19,7 @@ export interface LatencyTotal {
 }
 
 /** Summaries count non-cached calls only; a pipeline whose every answer came from the cache has no latency. */
-export function latencyData(result: RunResult): { stages: LatencyRow[]; totals: LatencyTotal[] } {
+export function latencyData(result: ResultView): { stages: LatencyRow[]; totals: LatencyTotal[] } {
   const measured = result.pipelines.filter((p) => p.summary.latencyMs.count > 0);
   return {
     stages: measured.flatMap((p) =>
@@ -34,7 +34,7 @@ export function latencyData(result: RunResult): { stages: LatencyRow[]; totals: 
   };
 }
 
-export function latencyChart(result: RunResult): Chart {
+export function latencyChart(result: ResultView): Chart {
   const id = 'latency';
   const title = 'Latency per stage';
   const { stages, totals } = latencyData(result);

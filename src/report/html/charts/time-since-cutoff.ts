@@ -4,7 +4,7 @@
  * not record `asOf`, so the dates come from the dataset (passed in by question id).
  */
 import { metric } from '../../../metrics/registry.js';
-import type { RunResult } from '../../../results/schema.js';
+import type { ResultView } from '../../../results/view.js';
 import { bootstrapMeanCI } from '../../../stats/bootstrap.js';
 import { baseSpec, type Chart, pipelineColor, WIDTH } from './chart.js';
 
@@ -38,7 +38,7 @@ export interface TimeRow {
   n: number;
 }
 
-export function timeRows(result: RunResult, asOf: ReadonlyMap<string, string>): TimeRow[] {
+export function timeRows(result: ResultView, asOf: ReadonlyMap<string, string>): TimeRow[] {
   const cutoff = result.run.dataset.trainingCutoff;
   if (cutoff === null) return [];
   const accuracy = metric('accuracy');
@@ -65,7 +65,7 @@ export function timeRows(result: RunResult, asOf: ReadonlyMap<string, string>): 
     });
 }
 
-export function timeSinceCutoffChart(result: RunResult, asOf: ReadonlyMap<string, string> | null): Chart {
+export function timeSinceCutoffChart(result: ResultView, asOf: ReadonlyMap<string, string> | null): Chart {
   const id = 'time-since-cutoff';
   const title = 'Accuracy vs months since the training cutoff';
   if (result.run.dataset.trainingCutoff === null) return { id, title, unavailable: 'the dataset has no training cutoff' };

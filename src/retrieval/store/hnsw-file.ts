@@ -7,7 +7,7 @@ import { copyFile, link, open, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
-import { sha256File, stableStringify } from '../util/hash.js';
+import { sha256File, stableStringify } from '../../util/hash.js';
 
 // hnswlib-node is a CommonJS native addon: Node's ESM loader cannot see its named exports.
 export const { HierarchicalNSW, BruteforceSearch } = hnswlib;
