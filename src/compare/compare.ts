@@ -7,7 +7,7 @@ import { CATEGORIES, type Category } from '../dataset/schema.js';
 import type { Freshness, PipelineResult } from '../results/schema.js';
 import type { LeanRecord, ResultView } from '../results/view.js';
 import { type MetricDef, type MetricId, METRICS } from '../metrics/registry.js';
-import { alphaFor, excludesZero, mean, pairedBootstrapDiffCI, resolveBootstrapOptions } from '../stats/bootstrap.js';
+import { alphaFor, BootstrapBatch, excludesZero, mean, resolveBootstrapOptions } from '../stats/bootstrap.js';
 import { column, commonIds, eligibleIds, indexRecords } from '../stats/records.js';
 import { mcnemarOn } from '../stats/run-statistics.js';
 import { InputError } from '../util/errors.js';
@@ -137,6 +137,10 @@ export function compareRuns(a: ResultView, b: ResultView, opts: CompareOptions =
 
   const pipelines: PipelineComparison[] = [];
   const allFlips: Flip[] = [];
+  // Every interval from one batch: metrics of the same questions share their resampling draws
+  // (the intervals are those of one pairedBootstrapDiffCI each, computed once per sample size).
+  const batch = new BootstrapBatch(boot);
+  const settle: (() => void)[] = [];
   for (const pa of a.pipelines) {
     const pb = b.pipelines.find((p) => p.name === pa.name);
     if (!pb) continue;
@@ -146,8 +150,10 @@ export function compareRuns(a: ResultView, b: ResultView, opts: CompareOptions =
     if (ids.length < commonSet.size) notes.push(`${pa.name}: ${commonSet.size - ids.length} common question(s) lack a record in one run and are left out.`);
     const flips = findFlips(pa.name, ids, byIdA, byIdB);
     allFlips.push(...flips);
-    pipelines.push(comparePipeline(pa, pb, ids, byIdA, byIdB, flips, boot, notes));
+    pipelines.push(comparePipeline(pa, pb, ids, byIdA, byIdB, flips, { batch, settle, level: boot.level }, notes));
   }
+  batch.run();
+  for (const f of settle) f();
 
   notes.push('Latency ratios use each run\'s summary percentiles, which count non-cached calls only (cached answers measure no model).');
   if (opts.force && problems.length > 0) notes.push('Latency and cost ratios come from the run summaries and so cover all questions of each run, not only the common ones.');
@@ -236,7 +242,12 @@ function listIds(ids: string[]): string {
 }
 
 type ById = ReadonlyMap<string, LeanRecord>;
-type Boot = ReturnType<typeof resolveBootstrapOptions>;
+/** Intervals requested from `batch`; `settle` fills in what depends on them once it has run. */
+interface Boot {
+  batch: BootstrapBatch;
+  settle: (() => void)[];
+  level: number;
+}
 
 function comparePipeline(pa: PipelineResult, pb: PipelineResult, ids: string[], byIdA: ById, byIdB: ById, flips: Flip[], boot: Boot, notes: string[]): PipelineComparison {
   const metrics: PipelineComparison['metrics'] = {};
@@ -271,11 +282,14 @@ function metricDiff(m: MetricDef, byIdA: ById, byIdB: ById, boot: Boot): MetricC
   if (ids.length === 0) return { questions: 0, a: null, b: null, delta: null, lo: null, hi: null, significant: false, pValue: null };
   const va = column(ids, byIdA, m.value);
   const vb = column(ids, byIdB, m.value);
-  const ci = pairedBootstrapDiffCI(va, vb, boot);
-  const out = { questions: ids.length, a: mean(va), b: mean(vb), delta: ci.diff, lo: ci.lo, hi: ci.hi, significant: excludesZero(ci), pValue: null as number | null };
-  if (!m.binary) return out;
-  const { pValue } = mcnemarOn(va, vb);
-  return { ...out, pValue, significant: pValue < alphaFor(boot.level) };
+  const ci = boot.batch.diff(va, vb);
+  const out: MetricComparison = { questions: ids.length, a: mean(va), b: mean(vb), delta: ci.diff, lo: null, hi: null, significant: false, pValue: null };
+  if (m.binary) out.pValue = mcnemarOn(va, vb).pValue;
+  boot.settle.push(() => {
+    Object.assign(out, { lo: ci.lo, hi: ci.hi });
+    out.significant = out.pValue === null ? excludesZero(ci) : out.pValue < alphaFor(boot.level);
+  });
+  return out;
 }
 
 export function ratio(a: number | null, b: number | null): RatioComparison {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapMeanCI, excludesZero, pairedBootstrapDiffCI, quantileSorted } from './bootstrap.js';
-import { mulberry32 } from './rng.js';
+import { deriveSeed, mulberry32 } from './rng.js';
 
 describe('mulberry32', () => {
   it('is reproducible and uniform enough', () => {
@@ -102,17 +102,32 @@ describe('quantileSorted', () => {
 });
 
 describe('bootstrapMeans', () => {
-  it('draws with mulberry32 seeded by (seed, n), like a plain reference implementation', async () => {
-    const { bootstrapMeans } = await import('./bootstrap.js');
-    const { deriveSeed } = await import('./rng.js');
-    const values = [0.1, 0.9, 0.4, 0.7, 0.2];
-    const next = mulberry32(deriveSeed(11, values.length));
-    const expected = Array.from({ length: 50 }, () => {
+  /** Plain resampling: mulberry32 seeded by (seed, n), every column drawn and summed. */
+  const reference = (values: number[], seed: number, resamples: number) => {
+    const next = mulberry32(deriveSeed(seed, values.length));
+    return Array.from({ length: resamples }, () => {
       let s = 0;
       for (let i = 0; i < values.length; i++) s += values[Math.floor(next() * values.length)]!;
       return s / values.length;
     });
-    expect(Array.from(bootstrapMeans([values], { seed: 11, resamples: 50 })[0]!)).toEqual(expected);
+  };
+
+  it('draws with mulberry32 seeded by (seed, n), like a plain reference implementation', async () => {
+    const { bootstrapMeans } = await import('./bootstrap.js');
+    const values = [0.1, 0.9, 0.4, 0.7, 0.2];
+    expect(Array.from(bootstrapMeans([values], { seed: 11, resamples: 50 })[0]!)).toEqual(reference(values, 11, 50));
+  });
+
+  it('gives repeated and constant columns, which it does not resample, exactly the means resampling them gives', async () => {
+    const { bootstrapMeans } = await import('./bootstrap.js');
+    const draw = mulberry32(9);
+    const x = Array.from({ length: 300 }, () => (draw() < 0.4 ? 1 : 0));
+    const y = Array.from({ length: 300 }, () => draw());
+    const columns = [x, [...y], new Array(300).fill(0), [...x], y, new Array(300).fill(0.1), new Array(300).fill(-1)];
+    const together = bootstrapMeans(columns, { seed: 5, resamples: 200 });
+    columns.forEach((col, c) => expect(Array.from(together[c]!), `column ${c}`).toEqual(reference(col, 5, 200)));
+    // A constant column's means are the sum of its value, n times, over n (0.1 summed is not exactly 300 * 0.1).
+    expect(together[5]!.every((m) => m === together[5]![0])).toBe(true);
   });
 });
 

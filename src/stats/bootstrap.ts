@@ -59,11 +59,33 @@ export function bootstrapMeans(columns: ArrayLike<number>[], opts: BootstrapOpti
   if (n === 0) throw new RangeError('cannot bootstrap an empty sample');
   const data = columns.map((c) => Float64Array.from(c));
   const out = columns.map(() => new Float64Array(resamples));
+  // Only distinct, non-constant columns are resampled; the others' means are exactly what
+  // resampling them would give: a column equal to an earlier one gets the same means, and a
+  // constant one (a pipeline unchanged between two runs: all differences 0) the same sum in every
+  // resample, whatever the draws.
+  const todo: Float64Array[] = [];
+  const targets: Float64Array[] = [];
+  const twins: [from: Float64Array, to: Float64Array][] = [];
+  const byKey = new Map<number, number[]>();
+  data.forEach((col, c) => {
+    if (col.every((v) => v === col[0])) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += col[0]!;
+      out[c]!.fill(sum / n);
+      return;
+    }
+    const key = fingerprint(col);
+    const same = byKey.get(key)?.find((k) => sameValues(todo[k]!, col));
+    if (same !== undefined) return void twins.push([targets[same]!, out[c]!]);
+    byKey.set(key, [...(byKey.get(key) ?? []), todo.length]);
+    todo.push(col);
+    targets.push(out[c]!);
+  });
   const idx = new Uint32Array(n);
   // mulberry32 (as in rng.ts), inlined: a closure call per draw doubles the running time, and
   // a run draws millions of indices.
   let state = deriveSeed(seed, n);
-  for (let r = 0; r < resamples; r++) {
+  for (let r = 0; r < resamples && todo.length > 0; r++) {
     for (let i = 0; i < n; i++) {
       state = (state + 0x6d2b79f5) >>> 0;
       let t = state;
@@ -71,14 +93,27 @@ export function bootstrapMeans(columns: ArrayLike<number>[], opts: BootstrapOpti
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       idx[i] = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
     }
-    for (let c = 0; c < data.length; c++) {
-      const col = data[c]!;
+    for (let c = 0; c < todo.length; c++) {
+      const col = todo[c]!;
       let sum = 0;
       for (let i = 0; i < n; i++) sum += col[idx[i]!]!;
-      out[c]![r] = sum / n;
+      targets[c]![r] = sum / n;
     }
   }
+  for (const [from, to] of twins) to.set(from);
   return out;
+}
+
+/** A cheap position-weighted sum: equal columns have equal fingerprints (the converse is checked). */
+function fingerprint(col: Float64Array): number {
+  let h = 0;
+  for (let i = 0; i < col.length; i++) h += col[i]! * ((i % 9973) + 1);
+  return h;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Linear-interpolated quantile (R type 7) of an ascending-sorted array. */
