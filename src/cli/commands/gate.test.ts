@@ -64,8 +64,8 @@ describe('ragvft gate (in-process)', () => {
   it('passes an unchanged rerun (exit 0)', async () => {
     const { out, code } = await run('gate', '--baseline', files.base, '--current', files.same);
     expect(code).toBe(0);
-    // 2 pipelines × 10 thresholds.
-    expect(out).toMatch(/PASSED \(20 checks, 0 failed/);
+    // 2 pipelines × 11 thresholds (the leak checks skip: no restricted questions).
+    expect(out).toMatch(/PASSED \(22 checks, 0 failed/);
   });
 
   it('fails a planted regression (exit 1), writes JUnit and appends to the job summary', async () => {
@@ -80,7 +80,7 @@ describe('ragvft gate (in-process)', () => {
     expect(out).toMatch(/- rag: strict F1 dropped by 0\.\d{3}, more than the allowed 0\.020/i);
     expect(out).not.toMatch(/- closed-book:/);
     const xml = await readFile(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(20);
+    expect(xml.match(/<testcase /g)).toHaveLength(22);
     expect(xml).toContain('<failure message="rag: accuracy dropped by');
     const md = await readFile(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## ragvft gate: ❌ FAILED')).toBe(true);
@@ -89,7 +89,7 @@ describe('ragvft gate (in-process)', () => {
   it('reads thresholds through loadGateConfig (--config)', async () => {
     const { out, code } = await run('gate', '--baseline', files.base, '--current', files.worse, '--config', files.config);
     expect(code).toBe(0);
-    expect(out).toMatch(/PASSED \(20 checks, 0 failed/);
+    expect(out).toMatch(/PASSED \(22 checks, 0 failed/);
   });
 
   it('throws InputError for incomparable runs and notes it in the job summary', async () => {
@@ -113,7 +113,7 @@ describe('ragvft gate (in-process)', () => {
     const junit = await run('gate', '--baseline', files.base, '--current', files.same, '--format', 'junit');
     expect(junit.code).toBe(0);
     expect(junit.out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ragvft gate"')).toBe(true);
-    expect(junit.out.match(/<testcase /g)).toHaveLength(20);
+    expect(junit.out.match(/<testcase /g)).toHaveLength(22);
   });
 
   it('--junit <file> writes the same XML as --format junit prints', async () => {
