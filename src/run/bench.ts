@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, type CustomPipelineConfig, DEFAULT_EMBEDDING_MODEL, type Price } from '../config/schema.js';
+import { type Config, type CustomPipelineConfig, DEFAULT_EMBEDDING_MODEL } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import { type Dataset, IsoDate } from '../dataset/schema.js';
@@ -11,13 +11,12 @@ import { summarizeRun } from '../metrics/summarize-run.js';
 import { ensureLocalFinetune, finetuneCost, type LocalFinetuneManifest } from '../models/finetune.js';
 import { lookupPrice } from '../models/prices.js';
 import { closeLocalWorkers, READER_MODEL_ID } from '../models/local/index.js';
-import { listingFingerprint, type ModelListing, preflight, type PreflightTarget } from '../models/preflight.js';
+import { type ModelListing, preflight, type PreflightTarget } from '../models/preflight.js';
 import { modelRefOf, registerEnvSecrets, separateModelInstances } from '../models/instances.js';
 import { BUILTIN_PROVIDERS, createModelRegistry, isLocal, splitModelRef } from '../models/registry.js';
-import { cacheDefinition, customAnswerer, runAsk } from '../pipelines/custom.js';
+import { runAsk } from '../pipelines/custom.js';
 import { httpAsk } from '../pipelines/http.js';
 import { runPipelines } from '../pipelines/run.js';
-import type { PipelineSpec, SelfAnsweringSpec } from '../pipelines/types.js';
 import { RESULT_SCHEMA_VERSION, type ResultRecord, type RunResult } from '../results/schema.js';
 import { type ResultLayout, writeResult } from '../results/write.js';
 import { modeUsesEmbeddings } from '../retrieval/modes.js';
@@ -31,12 +30,12 @@ import { availableStore } from '../retrieval/store/registry.js';
 import { assertWritableDir } from '../util/fs.js';
 import { hashObject } from '../util/hash.js';
 import { HARNESS_VERSION } from '../version.js';
-import { wrapWithCache } from '../models/cache.js';
 import { createAbstentionDetector } from '../scoring/abstention.js';
 import { createGrader, summarizeJudge } from './judge.js';
 import { createJournal, type Journal, openJournal, unknownRunError } from './journal.js';
 import type { Progress } from './progress.js';
 import { newRunId } from './run-id.js';
+import { pipelineSpecs } from './specs.js';
 import { pairSetHash, runPairs, type Shard, shardSlice, type ShardSpec } from './shard.js';
 
 export interface BenchOptions {
@@ -242,58 +241,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     if (shard) opts.progress.log(`shard ${shard.index}/${shard.count}: ${questions.length} of ${dataset.questions.length} questions, every pipeline`);
     const pairs = pipelines.length * questions.length;
     opts.progress.log(`run ${journal.meta.runId}${opts.resume ? ` (resuming: ${resumeNote(journal, pairs)})` : ''}`);
-    const useCache = config.responseCache && !opts.noCache;
-    const priceOf = (ref: string) => {
-      const { price, source } = lookupPrice(ref, { overrides: config.cost.prices, providerType: registry.providerType(ref) });
-      if (source === 'unknown') warn(`${ref}: no known price, cost reported as null (add it under cost.prices)`);
-      return price;
-    };
-    const modelFor = (ref: string) => {
-      const model = registry.languageModel(ref);
-      // Local models are deterministic and their speed is part of the measurement: never cached.
-      if (!useCache || isLocal(ref)) return model;
-      return wrapWithCache(model, resolve(config.cacheDir, 'responses'), {
-        namespace: registry.endpoint(ref),
-        onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`),
-        onModelChange: (msg) => warn(`${ref}: ${msg}`),
-        listing: listingFingerprint(listings.get(splitModelRef(ref).provider), splitModelRef(ref).modelId),
-      });
-    };
-
-    const customCost = (c: CustomPipelineConfig): Price | null => {
-      if (c.price) return c.price;
-      if (c.model) return priceOf(c.model);
-      warn(`pipeline ${c.name}: no price, cost reported as null (set its price, or model to the model behind it)`);
-      return null;
-    };
-    const customSpecs = new Map(
-      pipelines.flatMap((p) => {
-        const c = p.custom;
-        const ask = customAsks.get(p.name);
-        if (!c || !ask) return [];
-        const answer = customAnswerer(ask, {
-          cacheDir: useCache ? resolve(config.cacheDir, 'pipeline-responses') : undefined,
-          definition: cacheDefinition(c),
-          onWriteError: (e) => warn(`response cache write failed: ${(e as Error).message}`),
-        });
-        const spec: SelfAnsweringSpec & { price: Price | null } = { name: p.name, modelRef: p.modelRef, answer, price: customCost(c) };
-        return [[p.name, spec] as const];
-      }),
-    );
-    const specs = pipelines.map((p) => {
-      const custom = customSpecs.get(p.name);
-      if (custom) return custom;
-      const price = priceOf(p.modelRef);
-      const model = modelFor(p.modelRef);
-      const spec: PipelineSpec & { price: typeof price } = {
-        name: p.name,
-        modelRef: p.modelRef,
-        model,
-        retrieve: p.retrieval ? (question, filter) => (retriever!.snapshots.get(p.indexAsOf ?? '') ?? retriever!.retriever).retrieve(question, filter) : null,
-        price,
-      };
-      return spec;
-    });
+    const { specs, modelFor, priceOf } = pipelineSpecs(pipelines, { config, noCache: opts.noCache ?? false, registry, listings, customAsks, retriever, warn });
 
     const total = pairs - journal.done.size;
     const tripped: string[] = [];
