@@ -10,7 +10,7 @@
  * No clock is read: requests are counted instead.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -37,6 +37,7 @@ import {
   writeChatDataset,
 } from './helpers/chat-script.js';
 import { runCli, type CliRun } from './helpers/cli.js';
+import { type Scenario, writeScenario } from './helpers/scenario.js';
 import { type Fault, type OpenAIServer, type PromptInfo, type RecordedRequest, startOpenAIServer } from './helpers/openai-server.js';
 import { journalWith } from './helpers/runs.js';
 
@@ -68,44 +69,17 @@ afterAll(async () => {
   if (datasetDir) rmSync(datasetDir, { recursive: true, force: true });
 });
 
-interface Scenario {
-  config: string;
-  outDir: string;
-  cacheDir: string;
-}
-
 /** A config file: the chat provider on the loopback server, closed-book + rag, no fine-tunes. */
 function scenario(name: string, over: Record<string, unknown> = {}): Scenario {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  const s = { config: join(dir, 'config.json'), outDir: join(dir, 'results'), cacheDir: join(dir, 'cache') };
-  writeFileSync(
-    s.config,
-    JSON.stringify(
-      {
-        dataset: datasetDir,
-        outDir: s.outDir,
-        cacheDir: s.cacheDir,
-        providers: { chat: { type: 'openai-compatible', baseURL: server.url } },
-        models: { base: MODEL },
-        finetune: {},
-      preflight: false,
-        pipelines: [
-          { name: 'closed-book', model: 'base', retrieval: false },
-          { name: 'rag', model: 'base', retrieval: true },
-        ],
-        embedding: { model: 'local:ppmi-svd', dim: 32 },
-        retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
-        // Two empty answers in 24 are 8% errors: above the default 5%, which would exit 1.
-        maxErrorRate: 0.5,
-        cost: { prices: { [MODEL]: PRICE } },
-        ...over,
-      },
-      null,
-      2,
-    ),
-  );
-  return s;
+  const base = {
+    dataset: datasetDir,
+    providers: { chat: { type: 'openai-compatible', baseURL: server.url } },
+    models: { base: MODEL },
+    // Two empty answers in 24 are 8% errors: above the default 5%, which would exit 1.
+    maxErrorRate: 0.5,
+    cost: { prices: { [MODEL]: PRICE } },
+  };
+  return writeScenario(work, name, base, over);
 }
 
 async function bench(args: string[]): Promise<CliRun> {

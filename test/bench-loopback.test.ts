@@ -5,7 +5,7 @@
  * after kill -9 and after Ctrl-C, missing key, bad --resume, and no leaked key anywhere.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import { ConfigSchema } from '../src/config/schema.js';
 import { readJournal } from '../src/run/journal.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { defaultAnswer, startOpenAIServer, type Fault, type OpenAIServer, type RecordedRequest } from './helpers/openai-server.js';
+import { questionIdsByText, type Scenario, writeScenario } from './helpers/scenario.js';
 import { writeTinyDataset } from './helpers/tiny-dataset.js';
 import { journalWith } from './helpers/runs.js';
 
@@ -46,13 +47,7 @@ const outputs: { label: string; text: string }[] = [];
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ragvft-bench-loop-'));
   datasetDir = writeTinyDataset();
-  questionIdByText = new Map(
-    readFileSync(join(datasetDir, 'questions.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; question: string })
-      .map((q) => [q.question, q.id]),
-  );
+  questionIdByText = questionIdsByText(datasetDir);
   expect([...questionIdByText.values()]).toEqual(QUESTIONS);
   server = await startOpenAIServer({ chunkDelayMs: 2 });
 });
@@ -63,46 +58,15 @@ afterAll(async () => {
   rmSync(datasetDir, { recursive: true, force: true });
 });
 
-interface Scenario {
-  dir: string;
-  config: string;
-  outDir: string;
-  cacheDir: string;
-}
-
 /** A scenario folder with a JSON config: `srv:model-a` on the loopback server, closed-book + rag. */
 function scenario(name: string, over: Record<string, unknown> = {}, file = 'config.json'): Scenario {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  const outDir = join(dir, 'results');
-  const cacheDir = join(dir, 'cache');
-  const config = join(dir, file);
-  writeFileSync(
-    config,
-    JSON.stringify(
-      {
-        dataset: datasetDir,
-        outDir,
-        cacheDir,
-        providers: { srv: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: KEY_ENV } },
-        models: { base: MODEL },
-        finetune: {},
-        pipelines: [
-          { name: 'closed-book', model: 'base', retrieval: false },
-          { name: 'rag', model: 'base', retrieval: true },
-        ],
-        embedding: { model: 'local:ppmi-svd', dim: 32 },
-        retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
-        cost: { prices: { [MODEL]: PRICE } },
-        // These tests count requests per question; the preflight has its own test below.
-        preflight: false,
-        ...over,
-      },
-      null,
-      2,
-    ),
-  );
-  return { dir, config, outDir, cacheDir };
+  const base = {
+    dataset: datasetDir,
+    providers: { srv: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: KEY_ENV } },
+    models: { base: MODEL },
+    cost: { prices: { [MODEL]: PRICE } },
+  };
+  return writeScenario(work, name, base, over, file);
 }
 
 /** The real CLI, with the key in its environment unless `env` says otherwise. */

@@ -5,7 +5,7 @@
  * printed resume command is the one to run, and a kill -9 mid-resume loses or doubles nothing.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import { readJournal } from '../src/run/journal.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { defaultAnswer, startOpenAIServer, type Fault, type OpenAIServer, type PromptInfo, type RecordedRequest } from './helpers/openai-server.js';
 import { journalWith } from './helpers/runs.js';
+import { questionIdsByText, type Scenario, writeScenario } from './helpers/scenario.js';
 import { writeTinyDataset } from './helpers/tiny-dataset.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,13 +38,7 @@ const answer = (p: PromptInfo) => (p.model === JUDGE_ID ? JSON.stringify({ reaso
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ragvft-resume-'));
   datasetDir = writeTinyDataset();
-  questionIdByText = new Map(
-    readFileSync(join(datasetDir, 'questions.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; question: string })
-      .map((q) => [q.question, q.id]),
-  );
+  questionIdByText = questionIdsByText(datasetDir);
   server = await startOpenAIServer({ answer });
 });
 
@@ -53,38 +48,16 @@ afterAll(async () => {
   rmSync(datasetDir, { recursive: true, force: true });
 });
 
-interface Scenario {
-  config: string;
-  outDir: string;
-  cacheDir: string;
-}
-
 /** closed-book + rag on `srv:model-a` at the loopback server; no retries, so a fault is a failed pair. */
 function scenario(name: string, over: Record<string, unknown> = {}): Scenario {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  const s = { config: join(dir, 'config.json'), outDir: join(dir, 'results'), cacheDir: join(dir, 'cache') };
-  const config = {
+  return writeScenario(work, name, {
     dataset: datasetDir,
-    outDir: s.outDir,
-    cacheDir: s.cacheDir,
     providers: { srv: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: KEY_ENV } },
     models: { base: 'srv:model-a' },
-    finetune: {},
-    pipelines: [
-      { name: 'closed-book', model: 'base', retrieval: false },
-      { name: 'rag', model: 'base', retrieval: true },
-    ],
-    embedding: { model: 'local:ppmi-svd', dim: 32 },
-    retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
     generation: { maxRetries: 0 },
     cost: { prices: { 'srv:model-a': { input: 1, output: 2 }, [`srv:${JUDGE_ID}`]: { input: 1, output: 2 } } },
     maxErrorRate: 0,
-    preflight: false,
-    ...over,
-  };
-  writeFileSync(s.config, JSON.stringify(config, null, 2));
-  return s;
+  }, over);
 }
 
 const bench = (args: string[]): Promise<CliRun> => runCli(['bench', ...args], { env: ENV, timeoutMs: 90_000 });

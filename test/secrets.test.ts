@@ -3,10 +3,11 @@
  * answer must not put the key into any file or stream; short keys are redacted too; escape
  * sequences in server text never reach the terminal.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeScenario } from './helpers/scenario.js';
 import { runCli } from './helpers/cli.js';
 import { startOpenAIServer, type OpenAIServer } from './helpers/openai-server.js';
 import { writeTinyDataset } from './helpers/tiny-dataset.js';
@@ -26,28 +27,18 @@ function listFiles(dir: string): string[] {
   });
 }
 
+/** closed-book only on `echo:m`, whose provider sends a secret header. */
 function config(name: string, over: Record<string, unknown> = {}): { dir: string; path: string } {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'config.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      dataset: datasetDir,
-      outDir: join(dir, 'results'),
-      cacheDir: join(dir, 'cache'),
-      providers: { echo: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: 'ECHO_KEY', headers: { 'x-team-token': HEADER_SECRET } } },
-      models: { base: 'echo:m' },
-      finetune: {},
-      preflight: false,
-      pipelines: [{ name: 'closed-book', model: 'base', retrieval: false }],
-      cost: { prices: { 'echo:m': { input: 1, output: 1 } } },
-      generation: { maxRetries: 0 },
-      maxErrorRate: 1,
-      ...over,
-    }),
-  );
-  return { dir, path };
+  const s = writeScenario(work, name, {
+    dataset: datasetDir,
+    providers: { echo: { type: 'openai-compatible', baseURL: server.url, apiKeyEnv: 'ECHO_KEY', headers: { 'x-team-token': HEADER_SECRET } } },
+    models: { base: 'echo:m' },
+    pipelines: [{ name: 'closed-book', model: 'base', retrieval: false }],
+    cost: { prices: { 'echo:m': { input: 1, output: 1 } } },
+    generation: { maxRetries: 0 },
+    maxErrorRate: 1,
+  }, over);
+  return { dir: s.dir, path: s.config };
 }
 
 beforeAll(async () => {
