@@ -75,8 +75,12 @@ describe('report --html', () => {
     const page = readFileSync(out, 'utf8');
     expect(page.match(/<tr id="q-/g)).toHaveLength(2);
     for (const id of flipped.slice(0, 2)) expect(page).toContain(`<tr id="q-${id}"`);
-    // The chosen questions keep their answers and retrieved ids, which the lean records drop.
+    // The chosen questions keep their answers and retrieved ids, which the lean records drop,
+    // and the flipped questions' table shows both answers.
     expect(page).toContain('doc-hostile');
+    const flip = compared.flips.flatMap((g) => g.flips).find((x) => x.b.answer)!;
+    const flipRow = page.slice(page.indexOf(`<a href="#q-${flip.questionId}">`)).split('</tr>')[0]!;
+    expect(flipRow).toContain(`<span class="answer-text">${flip.b.answer}</span>`);
     const whole = await writeHtmlReport({ result: streamed, html: join(f.dir, 'whole.html'), dataset: f.dataset });
     expect(whole.notes).toEqual([]);
     expect(readFileSync(whole.path, 'utf8').match(/<tr id="q-/g)).toHaveLength(60);

@@ -9,6 +9,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { evaluateClaims } from '../../claims/registry.js';
 import { compareRuns } from '../../compare/compare.js';
+import { fillFlipAnswers } from '../../compare/flip-answers.js';
 import { loadResultView } from '../../compare/read.js';
 import { DEFAULT_CONFIG } from '../../config/load.js';
 import { loadDataset } from '../../dataset/load.js';
@@ -74,6 +75,7 @@ export async function writeHtmlReport(opts: HtmlReportOptions): Promise<HtmlRepo
   const [run, baseline] = await Promise.all([loadResultView(opts.result), opts.baseline === undefined ? null : loadResultView(opts.baseline)]);
   const result = run.view;
   const comparison = baseline ? compareRuns(baseline.view, result, { force: opts.force ?? false, labels: { a: opts.baseline, b: opts.result } }) : null;
+  if (comparison && baseline) await fillFlipAnswers(comparison, { a: baseline.source, b: run.source });
   const flipped = comparison?.flips.flatMap((g) => g.flips.map((f) => f.questionId)) ?? [];
   const chosen = explorerQuestions(result, opts.maxQuestions ?? DEFAULT_EXPLORER_QUESTIONS, flipped);
   const rows = await explorerRows(result.pipelines.map((p) => p.name), run.source.records({ again: true }), chosen);
