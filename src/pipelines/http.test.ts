@@ -36,6 +36,13 @@ beforeAll(async () => {
       const body = JSON.parse(raw) as Record<string, unknown>;
       seen.push({ path: req.url!, headers: req.headers, body });
       if (req.url === '/fail') return reply(res, 500, { error: 'index offline' });
+      // The first two requests to /flaky fail with 503; /busy always answers 429; both ask for a 5 ms wait.
+      const tries = seen.filter((x) => x.path === req.url).length;
+      if ((req.url === '/flaky' && tries <= 2) || req.url === '/busy') {
+        res.writeHead(req.url === '/busy' ? 429 : 503, { 'content-type': 'application/json', 'retry-after-ms': '5' });
+        return res.end(JSON.stringify({ error: 'try later' }));
+      }
+      if (req.url === '/bad') return reply(res, 400, { error: 'bad request' });
       if (req.url === '/slow') return void setTimeout(() => reply(res, 200, { answer: 'late' }), 2_000);
       if (req.url === '/text') return reply(res, 200, 'not json');
       reply(res, 200, { result: { text: ` ${String(body.q)} -> Osric Vell ` }, sources: [{ id: 'orsk-v2' }, { id: 7 }], usage: { prompt_tokens: 120, completion_tokens: 4 }, timings: { retrieve: 3.5 } });
@@ -93,6 +100,27 @@ describe('http pipeline', () => {
     const text = await customAnswerer(httpAsk(pipeline({ url: `${url}/text` }), 'pipelines.0', {}), { definition: null })(q, signal());
     expect(classifyError(text.error)).toBe('bad-response');
     expect(describeError(text.error)).toMatch(/the reply is not JSON: not json/);
+  });
+
+  it('retries what a model call would retry (5xx, 429) as the server asks, up to maxRetries; never a 400 or a timeout', async () => {
+    const count = (path: string) => seen.filter((x) => x.path === path).length;
+    const ask = (path: string, maxRetries: number, over: Record<string, unknown> = {}) =>
+      customAnswerer(httpAsk(pipeline({ url: `${url}${path}`, ...over }), 'pipelines.0', {}, { maxRetries }), { definition: null })(q, signal());
+    const flaky = await ask('/flaky', 2);
+    expect(flaky.error).toBeNull();
+    expect(flaky.text).toBe('Who is the mayor of Orsk? -> Osric Vell');
+    expect(count('/flaky')).toBe(3);
+    const busy = await ask('/busy', 2);
+    expect(classifyError(busy.error)).toBe('rate-limit');
+    expect(count('/busy')).toBe(3);
+    await ask('/bad', 2);
+    expect(count('/bad')).toBe(1);
+    const before = count('/slow');
+    expect(classifyError((await ask('/slow', 2, { timeoutMs: 100 })).error)).toBe('timeout');
+    expect(count('/slow') - before).toBe(1);
+    // Without retries (the default of httpAsk) a 503 is the answer.
+    expect(classifyError((await ask('/busy', 0)).error)).toBe('rate-limit');
+    expect(count('/busy')).toBe(4);
   });
 
   it('a request over timeoutMs is a timeout, and so is the question deadline', async () => {

@@ -3,13 +3,15 @@
  * as JSON and reading the reply's fields by JSONPath (src/util/jsonpath.ts). Failures are
  * raised as the AI SDK's error types so they are classified like model errors: an HTTP status
  * as APICallError (5xx `server`, 429 `rate-limit`, 401/403 `auth`), a reply that is not JSON
- * or lacks a mapped field as a bad response, a request over `timeoutMs` as a timeout.
+ * or lacks a mapped field as a bad response, a request over `timeoutMs` as a timeout. Statuses
+ * the AI SDK retries and failed connections are retried the same way.
  */
 import { APICallError, InvalidResponseDataError } from '@ai-sdk/provider';
 import type { HttpPipelineConfig } from '../config/schema.js';
 import { InputError } from '../util/errors.js';
 import { isMultiPath, parseJsonPath, selectJsonPath } from '../util/jsonpath.js';
 import { registerSecret } from '../util/redact.js';
+import { type RetryOptions, type RetryVerdict, retryAfterMs, withRetries } from '../util/retry.js';
 import { checkedOutput, type CustomAsk, type CustomRunInput } from './custom.js';
 
 const ENV_PLACEHOLDER = /\{\{env\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
@@ -83,24 +85,39 @@ function replyMapper(p: HttpPipelineConfig): (reply: unknown) => unknown {
   });
 }
 
-/** The answerer of an http pipeline; headers and env vars are checked now, before any work. */
-export function httpAsk(p: HttpPipelineConfig, field: string, env: NodeJS.ProcessEnv): CustomAsk {
+/** Retry an HTTP status the AI SDK would retry (APICallError decides), and a connection that failed; not a timeout. */
+function retryVerdict(err: unknown): RetryVerdict {
+  if (APICallError.isInstance(err)) return { retryable: err.isRetryable, retryAfterMs: retryAfterMs(err.responseHeaders) };
+  return { retryable: err instanceof TypeError };
+}
+
+/**
+ * The answerer of an http pipeline; headers and env vars are checked now, before any work.
+ * Failed requests are retried like model calls (`generation.maxRetries`, src/util/retry.ts).
+ */
+export function httpAsk(p: HttpPipelineConfig, field: string, env: NodeJS.ProcessEnv, retry: Omit<RetryOptions, 'signal'> = { maxRetries: 0 }): CustomAsk {
   const headers = httpHeaders(p, `${field}.headers`, env);
   const map = replyMapper(p);
   return async (input: CustomRunInput) => {
     const body = renderBody(p.body, { question: input.question, asOf: input.asOf, id: input.id });
-    const signal = p.timeoutMs === undefined ? input.signal : AbortSignal.any([input.signal, AbortSignal.timeout(p.timeoutMs)]);
-    const res = await fetch(p.url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    const text = await res.text();
-    if (!res.ok) {
-      throw new APICallError({
-        message: `pipeline "${p.name}": the service answered HTTP ${res.status}: ${text.slice(0, BODY_EXCERPT)}`,
-        url: p.url,
-        requestBodyValues: body,
-        statusCode: res.status,
-        responseBody: text.slice(0, BODY_EXCERPT),
-      });
-    }
+    const text = await withRetries(
+      async () => {
+        const signal = p.timeoutMs === undefined ? input.signal : AbortSignal.any([input.signal, AbortSignal.timeout(p.timeoutMs)]);
+        const res = await fetch(p.url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+        const reply = await res.text();
+        if (res.ok) return reply;
+        throw new APICallError({
+          message: `pipeline "${p.name}": the service answered HTTP ${res.status}: ${reply.slice(0, BODY_EXCERPT)}`,
+          url: p.url,
+          requestBodyValues: body,
+          statusCode: res.status,
+          responseHeaders: Object.fromEntries(res.headers),
+          responseBody: reply.slice(0, BODY_EXCERPT),
+        });
+      },
+      retryVerdict,
+      { ...retry, signal: input.signal },
+    );
     let reply: unknown;
     try {
       reply = JSON.parse(text);

@@ -205,7 +205,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs, instances });
   // Custom pipelines' env vars (header keys) are checked with the providers' keys.
   const customAsks = new Map(
-    config.pipelines.flatMap((c, i) => ('run' in c ? [[c.name, runAsk(c.name, c.run)] as const] : 'type' in c ? [[c.name, httpAsk(c, `pipelines.${i}`, process.env)] as const] : [])),
+    config.pipelines.flatMap((c, i) => ('run' in c ? [[c.name, runAsk(c.name, c.run)] as const] : 'type' in c ? [[c.name, httpAsk(c, `pipelines.${i}`, process.env, { maxRetries: config.generation.maxRetries })] as const] : [])),
   );
   const isAbstention = createAbstentionDetector(config.scoring.abstentionPatterns);
   const usesRetrieval = pipelines.some((p) => p.retrieval);
