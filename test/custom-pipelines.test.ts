@@ -52,7 +52,8 @@ beforeAll(async () => {
       const { question } = JSON.parse(raw) as { question: string };
       svcRequests.push({ question, auth: req.headers['x-api-key'] as string | undefined });
       if (failing.has(question)) {
-        res.writeHead(500, { 'content-type': 'application/json' });
+        // Asks for a short wait, so the retries cost this test milliseconds.
+        res.writeHead(500, { 'content-type': 'application/json', 'retry-after-ms': '10' });
         return res.end('{"error":"index offline"}');
       }
       const g = GOLD[question]!;
@@ -232,6 +233,7 @@ describe('a failing http service is recorded as errored pairs and resumed like a
     const s = scenario('resume');
     const q3 = 'How many workers does Kestrel Yard employ?';
     failing.add(q3);
+    const asked = svcRequests.length;
     const first = await bench(s, ['--no-cache']);
     failing.clear();
     expect(first.code, first.stderr).toBe(1);
@@ -239,6 +241,8 @@ describe('a failing http service is recorded as errored pairs and resumed like a
     const failed = r1.records.filter((x) => x.error);
     expect(failed.map((x) => [x.pipeline, x.questionId, x.error!.kind])).toEqual([['svc', 'q3', 'server']]);
     expect(failed[0]!.error!.message).toMatch(/pipeline "svc": the service answered HTTP 500/);
+    // Retried as a model call is: the default generation.maxRetries (2) more requests.
+    expect(svcRequests.slice(asked).filter((r) => r.question === q3)).toHaveLength(3);
     const before = { calls: callLines(s).length, svc: svcRequests.length };
     const resumed = await bench(s, ['--no-cache', '--resume', r1.run.id]);
     expect(resumed.code, resumed.stderr).toBe(0);
