@@ -128,6 +128,11 @@ describe('ragvft bench end to end (tiny dataset)', () => {
     expect(run.stderr).toMatch(/reusing BM25 index/);
     const second = ResultSchema.parse(JSON.parse(readFileSync(join(work, 'results', 'latest.json'), 'utf8')));
     expect(second.run.id).not.toBe(result.run.id);
+    // The result keeps what each index took: built the first time, reused whole the second.
+    const [built] = result.run.indexes;
+    expect(result.run.indexes).toMatchObject([{ source: 'bm25', store: null, asOf: null, reused: 0, removed: 0 }]);
+    expect(built!.added).toBe(built!.chunks);
+    expect(second.run.indexes).toMatchObject([{ source: 'bm25', chunks: built!.chunks, reused: built!.chunks, added: 0 }]);
     // BM25 (the default mode) embeds no query: no embed time, nothing cached or not (dense runs: embed-latency.test.ts).
     expect(second.records.filter((r) => r.retrievedDocIds !== null).every((r) => r.embedCached === null && r.latencyMs.embed === null)).toBe(true);
     // Timings (wall and CPU) are measurements; everything else must be identical.

@@ -126,6 +126,7 @@ export function makeRun(opts: MakeRunOptions): RunResult {
       indexAsOf: null,
       corpusTimeline: null,
       finetunes: {},
+      indexes: [],
       embeddingCost: null,
       scoring: { primary: 'lenient', judge: null },
       resumed: false,

@@ -151,6 +151,8 @@ function mergedHead(sources: readonly ShardSource[], lean: readonly LeanRecord[]
         : { tokens: embedding.reduce((a, e) => a + (e?.tokens ?? 0), 0), usd: embedding.some((e) => e?.usd === null) ? null : embedding.reduce((a, e) => a + (e?.usd ?? 0), 0) },
       scoring: { primary: first.run.scoring.primary, judge: judge ? summarizeJudge(judge.model, lean) : null },
       resumed: heads.some((h) => h.run.resumed),
+      // Each shard brought its own copy of the indexes up to date: all of them, in shard order.
+      indexes: heads.flatMap((h) => h.run.indexes),
       shard: null,
       mergedFrom: heads.map((h) => h.run.id),
       warnings: [...new Set([...heads.flatMap((h) => h.run.warnings), ...notes])],

@@ -61,7 +61,7 @@ export function synthesize(id: string, seed: number, ps: number[], questions: nu
     run: {
       id, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T01:00:00.000Z', harnessVersion: HARNESS_VERSION, gitCommit: null,
       configHash: 'perf', datasetHash: 'perf', dataset: { name: 'synthetic', trainingCutoff: '2030-06-30', questions, documents: 9000 },
-      models: Object.fromEntries(PIPELINES.map((n) => [n, 'openai:gpt-4o-mini'])), embeddingModel: 'local:ppmi-svd', indexAsOf: null, corpusTimeline: null,
+      models: Object.fromEntries(PIPELINES.map((n) => [n, 'openai:gpt-4o-mini'])), embeddingModel: 'local:ppmi-svd', indexAsOf: null, corpusTimeline: null, indexes: [],
       finetunes: {}, embeddingCost: null, scoring: { primary: 'lenient', judge: null }, resumed: false, shard: null, mergedFrom: [],
       node: process.version, platform: process.platform, cpu: { model: 'perf', cores: 1 }, config: {}, warnings: [],
     },

@@ -246,6 +246,26 @@ export const RunInfoSchema = z.strictObject({
   finetunes: z
     .record(z.string(), z.strictObject({ trainingTokens: z.number().int().nonnegative().nullable(), epochs: z.number().int().positive().nullable() }))
     .default({}),
+  /**
+   * Each index the run brought up to date (src/retrieval/setup.ts): source (dense/bm25), store,
+   * date, chunks reused / added / removed, bytes on disk, seconds, and the process's RSS then.
+   */
+  indexes: z
+    .array(
+      z.strictObject({
+        source: z.enum(['dense', 'bm25']),
+        store: z.string().nullable(),
+        asOf: z.string().nullable(),
+        chunks: z.number().int().nonnegative(),
+        reused: z.number().int().nonnegative(),
+        added: z.number().int().nonnegative(),
+        removed: z.number().int().nonnegative(),
+        diskBytes: z.number().int().nonnegative(),
+        seconds: z.number().nonnegative(),
+        rssBytes: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
   /** API embeddings only (index build + queries of this run); null for local embedding models. */
   embeddingCost: z.strictObject({ tokens: z.number().int().nonnegative(), usd: z.number().nonnegative().nullable() }).nullable(),
   /** How answers were scored: the primary scorer behind `correct`, and the judge, when configured. */

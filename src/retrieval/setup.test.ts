@@ -53,7 +53,7 @@ async function run(cfg = config()) {
   const r = await buildRetriever(cfg, corpus, progress(), noApi);
   let right = 0;
   for (const [q, gold] of QUESTIONS) if ((await r.retriever.retrieve(q, { asOf: null })).docIds[0] === gold) right++;
-  return { accuracy: right / QUESTIONS.length, embeddingModel: r.embeddingModel, hash: r.embeddingModelHash, logs: [...logs] };
+  return { accuracy: right / QUESTIONS.length, embeddingModel: r.embeddingModel, hash: r.embeddingModelHash, logs: [...logs], indexes: r.indexes };
 }
 
 const cacheFiles = () => readdirSync(join(root, 'cache', 'embeddings')).map((f) => join(root, 'cache', 'embeddings', f));
@@ -79,6 +79,14 @@ describe('buildRetriever: every cached artefact is verified', () => {
     expect(reused + embedded).toBe(total);
     expect(embedded).toBeLessThan(total);
     expect((await r.retriever.retrieve(QUESTIONS[0]![0], { asOf: null })).docIds[0]).toBe(QUESTIONS[0]![1]);
+    // What the result JSON keeps (run.indexes): the same counts, and what the index takes.
+    expect(first.indexes).toMatchObject([{ source: 'dense', store: 'hnsw', asOf: null, chunks: total, reused: 0, added: total, removed: 0 }]);
+    expect(r.indexes).toMatchObject([{ source: 'dense', store: 'hnsw', chunks: total, reused, added: embedded, removed }]);
+    for (const x of [...first.indexes, ...r.indexes]) {
+      expect(x.diskBytes).toBeGreaterThan(total * 32 * 4);
+      expect(x.rssBytes).toBeGreaterThan(x.diskBytes);
+      expect(x.seconds).toBeGreaterThan(0);
+    }
   });
 
   it('names the weights used: embeddingModel is <model>@<hash12>, stable across runs', async () => {
@@ -191,6 +199,11 @@ describe('buildRetriever: retrieval modes', () => {
     expect(first.logs.join('\n')).toMatch(/built BM25 index of \d+ chunks \(no readable manifest/);
     const second = await run(config({}, { mode: 'bm25' }));
     expect(second.logs.join('\n')).toMatch(/reusing BM25 index \(\d+ chunks\)/);
+    const chunks = first.indexes[0]!.chunks;
+    expect(chunks).toBeGreaterThan(0);
+    expect(first.indexes).toMatchObject([{ source: 'bm25', store: null, reused: 0, added: chunks, removed: 0 }]);
+    expect(second.indexes).toMatchObject([{ source: 'bm25', store: null, chunks, reused: chunks, added: 0, removed: 0 }]);
+    expect(second.indexes[0]!.diskBytes).toBeGreaterThan(0);
   });
 
   it('a damaged postings.json is rebuilt with a notice, and results stay right', async () => {
@@ -210,6 +223,7 @@ describe('buildRetriever: retrieval modes', () => {
     expect(r.embeddingModel).toMatch(/^ragvft\/ppmi-svd-/);
     expect(r.logs.join('\n')).toMatch(/built HNSW index/);
     expect(r.logs.join('\n')).toMatch(/built BM25 index/);
+    expect(r.indexes.map((x) => x.source)).toEqual(['dense', 'bm25']);
   });
 });
 

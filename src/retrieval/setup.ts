@@ -1,3 +1,4 @@
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
 import type { Config } from '../config/schema.js';
@@ -105,6 +106,25 @@ export async function createEmbedder(config: EmbedderConfig, corpus: Pick<Corpus
   return { embedder: createCachedEmbedder(inner, cacheFile, { log: io.log }), modelName, modelHash, apiTokens };
 }
 
+/**
+ * One index a run brought up to date (stored in `run.indexes`): how many chunks were reused,
+ * added (embedded, or indexed by a rebuilt BM25 index) and removed, its bytes on disk, the
+ * seconds that took, and the process's RSS once it was ready.
+ */
+export interface IndexReport {
+  source: RetrievalSource;
+  /** The vector store (`retrieval.store`) of a dense index; null for BM25. */
+  store: string | null;
+  asOf: string | null;
+  chunks: number;
+  reused: number;
+  added: number;
+  removed: number;
+  diskBytes: number;
+  seconds: number;
+  rssBytes: number;
+}
+
 /** What a retrieval source needs to build its ranker. */
 interface SourceContext {
   config: RetrieverConfig;
@@ -118,6 +138,8 @@ interface SourceContext {
   progress: RetrievalProgress;
   /** The run's embedder, created on first use and shared by the index and every snapshot. */
   embedder(): Promise<EmbedderSetup>;
+  /** Collects what each index took (run.indexes). */
+  report(r: IndexReport): void;
 }
 
 /** How each kind of ranked list (modes.ts) is built. */
@@ -131,8 +153,9 @@ const asOfNote = (asOf: string | null) => (asOf === null ? '' : ` as of ${asOf}`
 const asOfSuffix = (asOf: string | null) => (asOf === null ? '' : `@${asOf}`);
 
 /** Embedder and persistent vector store (`retrieval.store`) over the chunked corpus, updated chunk by chunk. */
-async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progress, embedder }: SourceContext): Promise<Ranker> {
+async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progress, embedder, report }: SourceContext): Promise<Ranker> {
   const setup = await embedder();
+  const t0 = performance.now();
   const r = config.retrieval;
   const def = await availableStore(r.store);
   // Keyed by the model's name, not its hash: new weights find the old manifest and are reported
@@ -143,7 +166,10 @@ async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progre
   const { store, reason } = await def.open({ dir, identity, settings: r });
   const counts = await syncStoreWithProgress(store, keyChunks(chunks, setup.embedder.id, chunking), setup.embedder, config.embedding.batchSize, progress, 'embedding chunks');
   const what = asOfNote(asOf);
-  const memory = `${megabytes(await store.diskBytes())} on disk, RSS ${megabytes(process.memoryUsage.rss())}`;
+  const diskBytes = await store.diskBytes();
+  const rssBytes = process.memoryUsage.rss();
+  report({ source: 'dense', store: r.store, asOf, chunks: store.size, reused: counts.reused, added: counts.embedded, removed: counts.removed, diskBytes, seconds: (performance.now() - t0) / 1000, rssBytes });
+  const memory = `${megabytes(diskBytes)} on disk, RSS ${megabytes(rssBytes)}`;
   if (counts.embedded === 0 && counts.removed === 0) progress.log(`reusing ${def.label} index${what} (${store.size} chunks, ${memory}) in ${dir}`);
   else if (counts.reused === 0 && counts.removed === 0) progress.log(`built ${def.label} index${what} of ${store.size} chunks (${reason ?? 'new'}; ${memory})`);
   else progress.log(`updated ${def.label} index${what}: ${describeSync(counts)} (${memory})`);
@@ -152,10 +178,20 @@ async function buildDenseSource({ config, corpus, asOf, chunks, chunking, progre
 
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
+/** Bytes of the files directly in `dir` (an index folder has no subfolders). */
+async function folderBytes(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((st) => (st.isFile() ? st.size : 0), () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 /** Persistent BM25 index over the same chunks: no embedding model involved. */
-async function buildBm25Source({ config, corpus, asOf, chunks, progress }: SourceContext): Promise<Ranker> {
+async function buildBm25Source({ config, corpus, asOf, chunks, progress, report }: SourceContext): Promise<Ranker> {
   const dir = resolve(config.cacheDir, 'bm25', `${corpus.manifest.name}${asOfSuffix(asOf)}`);
+  const t0 = performance.now();
   const { index, reused, reason } = await openOrBuildBm25Index(dir, chunks);
+  // Rebuilt whole when anything changed: every chunk is then added, none reused.
+  report({ source: 'bm25', store: null, asOf, chunks: index.size, reused: reused ? index.size : 0, added: reused ? 0 : index.size, removed: 0, diskBytes: await folderBytes(dir), seconds: (performance.now() - t0) / 1000, rssBytes: process.memoryUsage.rss() });
   const what = asOfNote(asOf);
   progress.log(reused ? `reusing BM25 index${what} (${index.size} chunks) in ${dir}` : `built BM25 index${what} of ${index.size} chunks (${reason ?? 'new'})`);
   return bm25Ranker(index, config.retrieval.bm25);
@@ -182,7 +218,15 @@ async function openRetriever(base: Omit<SourceContext, 'asOf' | 'documents' | 'c
 export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, progress: RetrievalProgress, models: EmbeddingModels) {
   const r = config.retrieval;
   let setup = null as Promise<EmbedderSetup> | null; // set by the first source that embeds
-  const base = { config, corpus, chunking: { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap }, progress, embedder: () => (setup ??= createEmbedder(config, corpus, progress, models)) };
+  const indexes: IndexReport[] = [];
+  const base = {
+    config,
+    corpus,
+    chunking: { chunkSize: r.chunkSize, chunkOverlap: r.chunkOverlap },
+    progress,
+    embedder: () => (setup ??= createEmbedder(config, corpus, progress, models)),
+    report: (x: IndexReport) => void indexes.push(x),
+  };
   const retriever = await openRetriever(base, r.indexAsOf ?? null);
   const snapshots = new Map<string, Retriever>();
   for (const date of r.indexSnapshots) snapshots.set(date, await openRetriever(base, date));
@@ -194,5 +238,6 @@ export async function buildRetriever(config: RetrieverConfig, corpus: Corpus, pr
     embeddingModel: embedding?.embedder.id ?? null,
     embeddingModelHash: embedding?.modelHash ?? null,
     apiTokens: embedding?.apiTokens ?? null,
+    indexes,
   };
 }

@@ -277,7 +277,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
     const embeddingCost = retriever?.apiTokens ? embeddingCostOf(config, retriever.apiTokens(), warn) : null;
     const result = await assembleResult({
       config, dataset, pipelines, records: journal.records, runId: journal.meta.runId, startedAt: new Date(journal.meta.startedAt), resumed: Boolean(opts.resume),
-      warnings, manifests: local.manifests, embeddingModel: retriever?.embeddingModel ?? null, embeddingCost, warn,
+      warnings, manifests: local.manifests, embeddingModel: retriever?.embeddingModel ?? null, embeddingCost, indexes: retriever?.indexes ?? [], warn,
       shard: shard && shardInfo(shard, pipelines, dataset),
     });
     const path = await writeResult(result, resolve(opts.outDir ?? config.outDir), { layout: opts.layout }).catch((err: unknown) => {
@@ -408,6 +408,7 @@ async function assembleResult(a: {
   manifests: Map<string, LocalFinetuneManifest>;
   embeddingModel: string | null;
   embeddingCost: RunResult['run']['embeddingCost'];
+  indexes: RunResult['run']['indexes'];
   warn: (msg: string) => void;
   shard: Shard | null;
 }): Promise<RunResult> {
@@ -443,6 +444,7 @@ async function assembleResult(a: {
       indexAsOf: a.config.retrieval.indexAsOf ?? null,
       corpusTimeline: corpusTimeline(a.dataset.documents, a.dataset.manifest.trainingCutoff, a.config.retrieval),
       finetunes,
+      indexes: a.indexes,
       embeddingCost: a.embeddingCost,
       scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(a.config.judge.model, records) : null },
       resumed: a.resumed,
