@@ -119,8 +119,16 @@ const claude = Object.assign(
   { settings: { apiKey: ${JSON.stringify(INSTANCE_KEY)}, headers: { 'x-api-key': ${JSON.stringify(INSTANCE_KEY)} } } },
 );
 
+// The judge is an instance too: it calls every answer correct.
+const judge = new MockLanguageModelV4({
+  provider: 'judge.mock',
+  modelId: 'judge-e2e',
+  doGenerate: async () => ({ content: [{ type: 'text', text: JSON.stringify({ reason: 'ok', verdict: 'correct', matchesStale: false }) }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }),
+});
+
 export default {
   dataset: ${JSON.stringify(datasetDir)},
+  judge: { model: judge },
   outDir: ${JSON.stringify(s.outDir)},
   cacheDir: ${JSON.stringify(s.cacheDir)},
   models: { claude },
@@ -148,7 +156,7 @@ export default {
   ],
   embedding: { model: 'local:ppmi-svd', dim: 32 },
   retrieval: { chunkSize: 60, chunkOverlap: 10, k: 2 },
-  cost: { prices: { ${JSON.stringify(INSTANCE_ID)}: ${JSON.stringify(INSTANCE_PRICE)} } },
+  cost: { prices: { ${JSON.stringify(INSTANCE_ID)}: ${JSON.stringify(INSTANCE_PRICE)}, 'judge.mock:judge-e2e': { input: 1, output: 1 } } },
 };
 `,
   );
@@ -178,6 +186,11 @@ describe('bench with a model instance, a run function and an http service (TS co
     expect(run.code, run.stderr).toBe(0);
     const r = readResult(s);
     expect(r.run.models).toEqual({ 'claude-rag': INSTANCE_ID, mine: 'custom:mine', svc: 'http:svc' });
+    // The judge instance judged every answer (lenient stays primary), named by its id.
+    expect(r.run.scoring.judge).toMatchObject({ model: 'judge.mock:judge-e2e', errors: 0 });
+    expect(r.run.scoring.judge!.calls).toBe(r.records.length);
+    expect(r.records.every((x) => x.scores.judge?.verdict === 'correct')).toBe(true);
+    expect((r.run.config.judge as { model: unknown }).model).toBe('judge.mock:judge-e2e');
     expect(r.pipelines.map((p) => [p.name, p.model, p.retrieval])).toEqual([
       ['claude-rag', INSTANCE_ID, true],
       ['mine', 'custom:mine', false],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from '../dataset/schema.js';
 import { GateConfigSchema } from '../gate/config.js';
-import { type AnyLanguageModel, isLanguageModelInstance } from '../models/instance-shape.js';
+import { chosen, LanguageModelInstance, modelEntry } from './model-entry.js';
 import type { CustomRun } from '../pipelines/custom.js';
 import { RETRIEVAL_MODE_IDS } from '../retrieval/modes.js';
 import { VECTOR_STORE_IDS } from '../retrieval/store/registry.js';
@@ -25,26 +25,8 @@ function isRegExp(source: string): boolean {
 /** `<provider>:<model>`; the model part may itself contain colons (OpenAI `ft:` ids do). */
 export const ModelRef = z.string().regex(/^[A-Za-z0-9_-]+:.+$/, 'must look like <provider>:<model>');
 
-/**
- * The schema `choose` returns for an input, which then reports its own precise errors (a union
- * would report "Invalid input" for every option at once). `_types` (the union of the options) is
- * there for its type only.
- */
-function chosen<S extends z.ZodType>(choose: (v: unknown) => z.ZodType, _types: S): z.ZodType<z.output<S>, z.input<S>> {
-  return z.unknown().transform((v, ctx) => {
-    const r = choose(v).safeParse(v);
-    if (r.success) return r.data;
-    for (const issue of r.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);
-    return z.NEVER;
-  }) as unknown as z.ZodType<z.output<S>, z.input<S>>;
-}
-
-/** An AI SDK language model object from any provider package (TS/JS configs): checked by its shape. */
-export const LanguageModelInstance = z.custom<AnyLanguageModel>(isLanguageModelInstance, {
-  error: "must be '<provider>:<model>' or an AI SDK language model instance (e.g. anthropic('claude-sonnet-4-5'))",
-});
 /** A `models` entry: a reference string, or (TS/JS configs) a model instance, known by `${provider}:${modelId}`. */
-export const ModelEntry = chosen((v) => (typeof v === 'string' ? ModelRef : LanguageModelInstance), z.union([ModelRef, LanguageModelInstance]));
+export const ModelEntry = modelEntry(ModelRef);
 
 export const PriceSchema = z.strictObject({
   /** USD per 1M input tokens. */

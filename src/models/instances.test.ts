@@ -67,6 +67,17 @@ describe('model instances in a config', () => {
     expect(registry.providerType('anthropic.messages:claude-test')).toBe('instance');
   });
 
+  it('a judge instance is named by its id like a pipeline model; an instance shared with a pipeline is one model', () => {
+    const judge = mock({ provider: 'judge.mock', modelId: 'j1' }).model;
+    const { config, instances } = separateModelInstances(parse({ judge: { model: judge } }));
+    expect(config.judge!.model).toBe('judge.mock:j1');
+    expect([...instances.keys()]).toEqual(['judge.mock:j1']);
+    const shared = mock().model;
+    expect(separateModelInstances(parse({ models: { base: shared }, judge: { model: shared } })).instances.size).toBe(1);
+    expect(() => separateModelInstances(parse({ models: { base: 'srv:m' }, judge: { model: mock({ provider: 'srv', modelId: 'm' }).model } }))).toThrow(/same id as a model reference string/);
+    expect(ConfigSchema.safeParse({ dataset: 'd', judge: { model: { provider: 'p' } } }).error!.issues[0]!.message).toMatch(/or an AI SDK language model instance/);
+  });
+
   it('refuses two different objects with one id, and the reserved local provider', () => {
     expect(() => separateModelInstances(parse({ models: { a: mock().model, b: mock().model } }))).toThrow(InputError);
     expect(() => separateModelInstances(parse({ models: { a: mock().model, b: mock().model } }))).toThrow(/models\.a and models\.b .* same id anthropic\.messages:claude-test/);

@@ -36,6 +36,7 @@ export function registerEnvSecrets(env: NodeJS.ProcessEnv): void {
 interface WithModelEntries {
   models: Record<string, string | AnyLanguageModel>;
   pipelines: ({ name: string; model?: unknown } & Record<string, unknown>)[];
+  judge?: { model: string | AnyLanguageModel } & Record<string, unknown>;
 }
 
 /**
@@ -47,7 +48,7 @@ interface WithModelEntries {
 export function separateModelInstances<C extends WithModelEntries>(config: C): { config: C; instances: Map<string, LanguageModelV4> } {
   const instances = new Map<string, LanguageModelV4>();
   const originals = new Map<string, { object: AnyLanguageModel; field: string }>();
-  const strings = new Set([...Object.values(config.models), ...config.pipelines.map((p) => p.model)].filter((v): v is string => typeof v === 'string'));
+  const strings = new Set([...Object.values(config.models), ...config.pipelines.map((p) => p.model), config.judge?.model].filter((v): v is string => typeof v === 'string'));
   const take = (m: AnyLanguageModel, field: string): string => {
     const ref = instanceRef(m);
     if (!m.provider || m.provider.includes(':') || !m.modelId) throw new InputError(`the model instance has provider "${m.provider}" and model id "${m.modelId}": both must be non-empty, and the provider without ":"`, { field });
@@ -65,5 +66,6 @@ export function separateModelInstances<C extends WithModelEntries>(config: C): {
   };
   const models = Object.fromEntries(Object.entries(config.models).map(([k, v]) => [k, typeof v === 'string' ? v : take(v, `models.${k}`)]));
   const pipelines = config.pipelines.map((p, i) => (isLanguageModelInstance(p.model) ? { ...p, model: take(p.model, `pipelines.${i}.model`) } : p));
-  return { config: { ...config, models, pipelines }, instances };
+  const judge = config.judge && typeof config.judge.model !== 'string' ? { ...config.judge, model: take(config.judge.model, 'judge.model') } : config.judge;
+  return { config: { ...config, models, pipelines, ...(judge ? { judge } : {}) }, instances };
 }

@@ -200,7 +200,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
   // Remote models and keys are checked before any training, indexing or question: a missing
   // key fails fast. Local fine-tunes join the registry once trained.
   const localDirs: Record<string, string> = {};
-  const judgeRef = config.judge?.model ?? null;
+  const judgeRef = config.judge ? modelRefOf(config.judge.model) : null;
   const remoteRefs = [...refs, ...(judgeRef ? [judgeRef] : [])].filter((r) => !isLocal(r));
   const registry = createModelRegistry({ providers: config.providers, localFinetunes: localDirs, refs: remoteRefs, instances });
   // Custom pipelines' env vars (header keys) are checked with the providers' keys.
@@ -251,7 +251,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: RunResult;
       questions,
       config,
       scoring: { primary: config.scoring.primary, isAbstention, docIds: new Set(dataset.documents.map((d) => d.id)) },
-      judge: config.judge ? createGrader(config.judge, modelFor(config.judge.model), priceOf(config.judge.model), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
+      judge: config.judge && judgeRef ? createGrader(config.judge, modelFor(judgeRef), priceOf(judgeRef), { timeoutMs: config.timeoutMs, maxRetries: config.generation.maxRetries }) : undefined,
       breaker: config.circuitBreaker === null ? undefined : { consecutiveFailures: config.circuitBreaker, onTrip: (provider, n) => {
         tripped.push(provider);
         opts.progress.log(`provider "${provider}" failed ${n} calls in a row: no more questions are sent to it in this run`);
@@ -446,7 +446,7 @@ async function assembleResult(a: {
       finetunes,
       indexes: a.indexes,
       embeddingCost: a.embeddingCost,
-      scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(a.config.judge.model, records) : null },
+      scoring: { primary: a.config.scoring.primary, judge: a.config.judge ? summarizeJudge(modelRefOf(a.config.judge.model), records) : null },
       resumed: a.resumed,
       shard: a.shard,
       mergedFrom: [],

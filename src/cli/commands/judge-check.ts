@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG, loadConfigOrDefault } from '../../config/load.js';
 import { parseJsonl } from '../../dataset/jsonl.js';
 import { wrapWithCache } from '../../models/cache.js';
 import { callCostUsd, lookupPrice } from '../../models/prices.js';
+import { modelRefOf, separateModelInstances } from '../../models/instances.js';
 import { createModelRegistry, isLocal } from '../../models/registry.js';
 import { createJudge, type Judge, type JudgeErrorKind, type JudgeOutcome } from '../../scoring/judge/judge.js';
 import { type JudgeConfig, JudgeConfigSchema, VERDICTS, type Verdict } from '../../scoring/judge/schema.js';
@@ -312,10 +313,13 @@ export function registerJudgeCheck(program: Command): Command {
 /** The whole command without printing: InputError on bad input (exit 2). */
 export async function runJudgeCheck(file: string, opts: Omit<JudgeCheckCliOptions, 'format'>): Promise<JudgeCheckReport> {
   const rows = await readLabelledFile(file);
-  const { config, path: configPath } = await loadConfigOrDefault(opts.config);
+  const loaded = await loadConfigOrDefault(opts.config);
+  const configPath = loaded.path;
+  // A judge instance of a TS/JS config is named by its id from here on, as in bench.
+  const { config, instances } = separateModelInstances(loaded.config);
   const judgeConfig = resolveJudgeConfig(config, opts.judge, configPath);
-  const ref = judgeConfig.model;
-  const registry = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: [ref] });
+  const ref = modelRefOf(judgeConfig.model);
+  const registry = createModelRegistry({ providers: config.providers, localFinetunes: {}, refs: [ref], instances });
   let model = registry.languageModel(ref);
   if (opts.cache && config.responseCache && !isLocal(ref)) {
     model = wrapWithCache(model, resolve(config.cacheDir, 'responses'), {

@@ -5,6 +5,7 @@
  * JudgeConfigSchema from here, and a cycle would hit `ModelRef` in its temporal dead zone.
  */
 import { z } from 'zod';
+import { modelEntry } from '../../config/model-entry.js';
 
 /** `<provider>:<model>`, same rule as config's ModelRef (kept local to avoid an import cycle). */
 export const JudgeModelRef = z.string().regex(/^[A-Za-z0-9_-]+:.+$/, 'must look like <provider>:<model>');
@@ -31,8 +32,11 @@ export const JudgeLabelsSchema = z
 export type JudgeLabelsInput = z.infer<typeof JudgeLabelsSchema>;
 
 export const JudgeConfigSchema = z.strictObject({
-  /** The judge model, `<provider>:<model>` (a provider from `providers`, or `openai`). */
-  model: JudgeModelRef,
+  /**
+   * The judge model: `<provider>:<model>` (a provider from `providers`, or `openai`), or in a
+   * TS/JS config an AI SDK model instance, named by its `${provider}:${modelId}` from then on.
+   */
+  model: modelEntry(JudgeModelRef),
   /**
    * Grading instructions (the user message). Placeholders: {{question}}, {{gold}}, {{stale}},
    * {{answer}}, and the label words {{correct}}, {{incorrect}}, {{abstained}}. The JSON output
