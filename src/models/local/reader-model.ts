@@ -114,7 +114,7 @@ export const READER_MODEL: ReaderModel = {
     "b": -7.1827
   },
   "provenance": {
-    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune",
+    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune (candidate scorer kept from a fit on timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune)",
     "heldOut": {
       "timeqa:report questions": 207,
       "timeqa:report accuracy": 0.064,
