@@ -175,7 +175,8 @@ const fitted: ReaderModel = {
   hybridOverride: model.hybridOverride,
   memory: { w: model.memory.w.map(r4), b: r4(model.memory.b) },
   readerVsMemory: { w: model.readerVsMemory.w.map(r4), b: r4(model.readerVsMemory.b) },
-  provenance: { trainedOn: train.map((s) => s.name).join(', '), heldOut },
+  // A kept scorer was fitted earlier: say on what, so the provenance stays true of every part.
+  provenance: { trainedOn: `${train.map((s) => s.name).join(', ')}${o.keepScorer ? ` (candidate scorer kept from a fit on ${READER_MODEL.provenance.trainedOn.replace(/ \(candidate scorer kept.*$/, '')})` : ''}`, heldOut },
 };
 console.log(FEATURES.map((f, i) => `${f} ${fitted.weights[i]}`).join('  '));
 console.log(`bias ${fitted.bias} calibration ${JSON.stringify(fitted.calibration)} threshold ${threshold} hybridOverride ${hybridOverride} memory ${JSON.stringify(fitted.memory)} readerVsMemory ${JSON.stringify(fitted.readerVsMemory)}`);

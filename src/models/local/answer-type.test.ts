@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractDecades, extractNumberWords, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun, nameTypeFit } from './answer-type.js';
+import { coordinatedNames, detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractDecades, extractNumberWords, extractDates, extractMonthYears, extractNames, extractNumbers, extractYears, isCategoryNoun, nameTypeFit } from './answer-type.js';
 import { concept, countTokens, fold, splitSentences, stem, tokenize } from './text.js';
 
 const texts = (spans: { text: string }[]) => spans.map((s) => s.text);
@@ -101,6 +101,22 @@ describe('phrase extractors', () => {
   it('keeps the unit of a count written as a word, and of a number', () => {
     expect(texts(extractNumberWords('The strike lasted four weeks.'))).toEqual(['four weeks']);
     expect(texts(extractNumbers('It had 2300 transistors and 46 instructions.'))).toEqual(['2300 transistors', '46 instructions']);
+  });
+
+  it('keeps a bound before a number with it ("at least", "over")', () => {
+    expect(texts(extractNumbers('Montana has at least 3,223 named lakes and over 57,000 veterans, not 12.'))).toEqual(['at least 3,223', 'over 57,000', '12']);
+    expect(texts(extractNumberWords('Mass is held about four times a week.'))).toEqual(['about four']);
+  });
+
+  it('joins names listed with "and", commas or a dash into one run, and leaves other names apart', () => {
+    const run = (t: string) => {
+      const tokens = tokenize(t);
+      const names = extractNames(t, tokens);
+      return coordinatedNames(names, tokens).map(({ first, last }) => t.slice(tokens[first]!.start, tokens[last]!.end));
+    };
+    expect(run('The Jefferson, Madison and Gallatin rivers form the Missouri.')).toEqual(['Jefferson, Madison and Gallatin']);
+    expect(run('It was Jonassohn and Björnson who wrote on it, as the Luria–Delbrück test showed.')).toEqual(['Jonassohn and Björnson', 'Luria–Delbrück']);
+    expect(run('Kim Lundgren met Jim Jonsin in Atlanta.')).toEqual([]);
   });
 
   it('finds decades', () => {

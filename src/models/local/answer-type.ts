@@ -187,10 +187,19 @@ export function extractNumberWords(text: string): Span[] {
   return matchAll(text, NUMBER_WORDS).map((s) => withTail(text, s));
 }
 
-/** `s` extended by a scale word or unit right after it ("4.5 million", "four weeks"). */
+/** A bound before a quantity, part of what it states: "at least 3,223", "over 57,000". */
+const QUALIFIER_BEFORE = /\b(?:at least|at most|more than|less than|fewer than|just over|just under|over|under|about|around|approximately|roughly|nearly|almost|up to)\s+$/i;
+
+/**
+ * `s` extended by a scale word or unit right after it ("4.5 million", "four weeks") and by a
+ * bound right before it ("at least 3,223").
+ */
 function withTail(text: string, s: Span): Span {
   const tail = text.slice(s.end).match(AFTER_NUMBER)?.[0] ?? '';
-  return tail.trim() ? { text: text.slice(s.start, s.end + tail.length), start: s.start, end: s.end + tail.length } : s;
+  const head = text.slice(Math.max(0, s.start - 20), s.start).match(QUALIFIER_BEFORE)?.[0] ?? '';
+  const start = s.start - head.length;
+  const end = s.end + (tail.trim() ? tail.length : 0);
+  return start === s.start && end === s.end ? s : { text: text.slice(start, end), start, end };
 }
 
 /** Decades: "1050s", "the 1990s", "1960s and 1970s" (each decade apart). */
@@ -210,6 +219,34 @@ export function extractNumbers(text: string): Span[] {
     if (dates.some((d) => overlaps(d, s))) continue;
     out.push(withTail(text, s));
   }
+  return out;
+}
+
+/** Tokens joining names into one answer: "Jonassohn and Björnson", "Luria–Delbrück", "A, B and C". */
+const JOINERS = new Set([',', 'and', 'or', '&', '–', '—', '-', '/']);
+
+/**
+ * Runs of two or more names joined by commas, "and", "or" or a dash, as one span over their
+ * token range ("Jefferson, Madison and Gallatin"): the answer to "what two writers", "which
+ * rivers". Each run is maximal; the names alone stay candidates too.
+ */
+export function coordinatedNames(names: readonly NameSpan[], tokens: Token[]): { first: number; last: number; members: number[] }[] {
+  const out: { first: number; last: number; members: number[] }[] = [];
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length >= 2) out.push({ first: names[run[0]!]!.first, last: names[run.at(-1)!]!.last, members: run });
+    run = [];
+  };
+  names.forEach((n, i) => {
+    const prev = run.length ? names[run.at(-1)!]! : undefined;
+    const gap = prev ? tokens.slice(prev.last + 1, n.first) : [];
+    if (prev && gap.length >= 1 && gap.length <= 2 && gap.every((t) => JOINERS.has(t.lower))) run.push(i);
+    else {
+      flush();
+      run = [i];
+    }
+  });
+  flush();
   return out;
 }
 

@@ -78,18 +78,18 @@ export const READER_MODEL: ReaderModel = {
   "bias": 0,
   "calibration": {
     "w": [
-      3.7352,
-      -0.2058,
-      -1.7912,
-      0.2736,
-      2.1836,
-      -0.073,
-      0.4033,
-      1.2483,
-      1.9093,
-      -1.9416
+      3.2644,
+      -0.0238,
+      -2.3105,
+      0.2442,
+      3.1928,
+      0.0095,
+      0.2166,
+      1.2584,
+      1.5913,
+      -2.62
     ],
-    "b": -2.824
+    "b": -2.5219
   },
   "yesNo": {
     "w": [
@@ -97,40 +97,40 @@ export const READER_MODEL: ReaderModel = {
     ],
     "b": -2.5
   },
-  "threshold": 0.29,
-  "hybridOverride": 0.7,
+  "threshold": 0.28,
+  "hybridOverride": 0.75,
   "memory": {
     "w": [
-      4.4538,
-      -0.926
+      3.5571,
+      -1.9554
     ],
-    "b": -2.9704
+    "b": -2.3064
   },
   "readerVsMemory": {
     "w": [
-      -2.3366,
-      8.3658
+      0.6603,
+      9.1136
     ],
-    "b": -4.9509
+    "b": -7.1827
   },
   "provenance": {
-    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune",
+    "trainedOn": "timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune (candidate scorer kept from a fit on timeqa:tune, aurelia:all, foldoc-qa:tune, squad-train-sample:tune)",
     "heldOut": {
       "timeqa:report questions": 207,
       "timeqa:report accuracy": 0.064,
       "timeqa:report abstention": 0.694,
-      "timeqa:report ece": 0.204,
+      "timeqa:report ece": 0.199,
       "timeqa:report top1": 0.117,
       "foldoc-qa:report questions": 65,
       "foldoc-qa:report accuracy": 0.558,
       "foldoc-qa:report abstention": 0.846,
-      "foldoc-qa:report ece": 0.068,
+      "foldoc-qa:report ece": 0.109,
       "foldoc-qa:report top1": 0.596,
       "squad-train-sample:report questions": 237,
-      "squad-train-sample:report accuracy": 0.154,
+      "squad-train-sample:report accuracy": 0.164,
       "squad-train-sample:report abstention": 0.881,
-      "squad-train-sample:report ece": 0.093,
-      "squad-train-sample:report top1": 0.195
+      "squad-train-sample:report ece": 0.09,
+      "squad-train-sample:report top1": 0.215
     }
   }
 };

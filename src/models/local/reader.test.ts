@@ -177,6 +177,20 @@ The QL was Sinclair's first 68008-based personal computer. It was not a success.
   });
 });
 
+describe('compound candidates', () => {
+  const candidates = (question: string, context: string) => readCandidates(parseUserPrompt(prompt(question, context))).candidates.map((c) => c.text);
+  const facts = `[1] Genocide studies (valid 2020-01-01 to present)
+Jonassohn and Björnson examined the lack of a single definition. Edward Malloy was president of Notre Dame from 1987 to 2005.`;
+
+  it('offers names listed together as one answer, the names alone too', () => {
+    expect(candidates('What two writers examined the lack of a definition?', facts)).toEqual(expect.arrayContaining(['Jonassohn and Björnson', 'Jonassohn', 'Björnson']));
+  });
+
+  it('offers a range of years for "what years"', () => {
+    expect(candidates('During what years was Edward Malloy president of Notre Dame?', facts)).toEqual(expect.arrayContaining(['1987 to 2005', '1987', '2005']));
+  });
+});
+
 describe('context coverage (what the calibration reads)', () => {
   const contextCover = (question: string) => {
     const { candidates } = readCandidates(parseUserPrompt(prompt(question)));

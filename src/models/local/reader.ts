@@ -20,7 +20,7 @@
  *    of being right (logistic calibration). Below READER_MODEL.threshold the reader abstains.
  * Yes/no questions are answered from the best unit's coverage and negation (yes-no.ts).
  */
-import { detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractDates, extractDecades, extractMonthYears, extractNames, extractNumbers, extractNumberWords, extractYears, isCategoryNoun, nameTypeFit, whHeadNoun, type AnswerType, type Span } from './answer-type.js';
+import { coordinatedNames, detectAnswerType, extractAgentPhrases, extractCopulaPhrases, extractDates, extractDecades, extractMonthYears, extractNames, extractNumbers, extractNumberWords, extractYears, isCategoryNoun, nameTypeFit, whHeadNoun, type AnswerType, type Span } from './answer-type.js';
 import { predictLogistic } from './calibration.js';
 import { validOn, type ParsedPrompt } from './prompt.js';
 import { READER_MODEL, type ReaderModel } from './reader-model.js';
@@ -466,24 +466,46 @@ function idfOver(units: Unit[], qConcepts: string[]): Map<string, number> {
 }
 
 /** Candidate spans of the expected type with their type fit in (0,1]. */
-function spans(u: Unit, type: AnswerType, isQuestionWord: (i: number) => boolean, asked: Set<string>, lowerWords: Set<string>): { span: Span; fit: number; copula?: boolean; ofKind?: boolean }[] {
+interface Found {
+  span: Span;
+  fit: number;
+  copula?: boolean;
+  ofKind?: boolean;
+}
+
+function spans(u: Unit, type: AnswerType, isQuestionWord: (i: number) => boolean, asked: Set<string>, lowerWords: Set<string>): Found[] {
   const t = u.text;
-  const out: { span: Span; fit: number; copula?: boolean; ofKind?: boolean }[] = [];
+  const out: Found[] = [];
   const add = (found: Span[], fit: number) => found.forEach((span) => out.push({ span, fit }));
   // A name headed or introduced by the asked kind fits it fully: "which basin" -> "Marrow Basin",
   // "which river" -> "the river Sunne".
   const ofKind = (k: number) => k >= 0 && k < u.tokens.length && asked.has(concept(u.tokens[k]!.key));
-  const names = () =>
-    extractNames(t, u.tokens)
+  const names = (): Found[] => {
+    const found = extractNames(t, u.tokens)
       // A lone capitalized word that the context also uses in lower case ("Despite", "Managers")
       // is capitalized by its position, not a name.
-      .filter((n) => !(n.first === n.last && lowerWords.has(u.tokens[n.first]!.lower)))
-      .map((n) => {
-        const before = u.tokens[n.first - 1]?.lower === 'the' ? n.first - 2 : n.first - 1;
-        let kindOf = ofKind(before);
-        for (let k = n.first; k <= n.last && !kindOf; k++) kindOf = ofKind(k);
-        return { span: n as Span, fit: kindOf ? 1 : nameTypeFit(n, u.tokens, type), ofKind: kindOf };
-      });
+      .filter((n) => !(n.first === n.last && lowerWords.has(u.tokens[n.first]!.lower)));
+    const single = found.map((n) => {
+      const before = u.tokens[n.first - 1]?.lower === 'the' ? n.first - 2 : n.first - 1;
+      let kindOf = ofKind(before);
+      for (let k = n.first; k <= n.last && !kindOf; k++) kindOf = ofKind(k);
+      return { span: n as Span, fit: kindOf ? 1 : nameTypeFit(n, u.tokens, type), ofKind: kindOf };
+    });
+    // Names joined into one answer: as good a fit as their worst member, fully of the asked kind
+    // when it follows them ("Jefferson, Madison and Gallatin rivers" for "which rivers").
+    const joined = coordinatedNames(found, u.tokens).map(({ first, last, members }) => {
+      const kindAfter = ofKind(last + 1) && !u.tokens[last + 1]!.cap;
+      const [start, end] = [u.tokens[first]!.start, u.tokens[last]!.end];
+      const fit = kindAfter ? 1 : Math.min(...members.map((m) => single[m]!.fit));
+      return { span: { text: t.slice(start, end), start, end }, fit, ofKind: kindAfter };
+    });
+    return [...single, ...joined];
+  };
+  // "During what years": a range of years stated as one ("1987–2005").
+  const yearRanges = (fit: number) =>
+    u.times
+      .filter((x) => Number.isFinite(x.from) && Number.isFinite(x.to) && x.from < x.to)
+      .forEach((x) => out.push({ span: { text: t.slice(x.start, x.end), start: x.start, end: x.end }, fit }));
   switch (type) {
     case 'DATE': {
       const [full, monthYear] = [extractDates(t), extractMonthYears(t)];
@@ -491,11 +513,13 @@ function spans(u: Unit, type: AnswerType, isQuestionWord: (i: number) => boolean
       add(monthYear, 0.9);
       add(extractYears(t).filter((y) => ![...full, ...monthYear].some((d) => d.start <= y.start && y.end <= d.end)), 0.8);
       add(extractDecades(t), 0.6);
+      yearRanges(0.6);
       break;
     }
     case 'YEAR':
       add(extractYears(t), 1);
       add(extractDecades(t), 0.7);
+      yearRanges(0.8);
       break;
     case 'NUMBER':
       // A bare four-digit number is more likely a year than a quantity.
