@@ -142,8 +142,15 @@ describe('BootstrapBatch', () => {
     const mx = batch.mean(x);
     const dz = batch.diff(x, y);
     const mz = batch.mean(z);
+    // A constant column (an unchanged pipeline's differences) is settled at once, and not kept.
+    const flat = new Array(120).fill(0.1);
+    const mc = batch.mean(flat);
+    const dc = batch.diff(x, x);
+    expect(mc.lo).toBe(mc.hi);
     expect(Number.isNaN(mx.lo)).toBe(true);
     batch.run();
+    expect(mc).toEqual(bootstrapMeanCI(flat, { seed: 3 }));
+    expect(dc).toEqual(pairedBootstrapDiffCI(x, x, { seed: 3 }));
     expect(mx).toEqual(bootstrapMeanCI(x, { seed: 3 }));
     expect(dz).toEqual(pairedBootstrapDiffCI(x, y, { seed: 3 }));
     expect(mz).toEqual(bootstrapMeanCI(z, { seed: 3 }));

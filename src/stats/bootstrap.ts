@@ -57,7 +57,8 @@ export function bootstrapMeans(columns: ArrayLike<number>[], opts: BootstrapOpti
     if (col.length !== n) throw new RangeError('bootstrap columns must have equal length');
   }
   if (n === 0) throw new RangeError('cannot bootstrap an empty sample');
-  const data = columns.map((c) => Float64Array.from(c));
+  // Read only: typed columns are used as they are (a batch of 200k-record comparisons would copy tens of MB).
+  const data = columns.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
   const out = columns.map(() => new Float64Array(resamples));
   // Only distinct, non-constant columns are resampled; the others' means are exactly what
   // resampling them would give: a column equal to an earlier one gets the same means, and a
@@ -68,12 +69,7 @@ export function bootstrapMeans(columns: ArrayLike<number>[], opts: BootstrapOpti
   const twins: [from: Float64Array, to: Float64Array][] = [];
   const byKey = new Map<number, number[]>();
   data.forEach((col, c) => {
-    if (col.every((v) => v === col[0])) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += col[0]!;
-      out[c]!.fill(sum / n);
-      return;
-    }
+    if (isConstant(col)) return void out[c]!.fill(constantMean(col[0]!, n));
     const key = fingerprint(col);
     const same = byKey.get(key)?.find((k) => sameValues(todo[k]!, col));
     if (same !== undefined) return void twins.push([targets[same]!, out[c]!]);
@@ -102,6 +98,15 @@ export function bootstrapMeans(columns: ArrayLike<number>[], opts: BootstrapOpti
   }
   for (const [from, to] of twins) to.set(from);
   return out;
+}
+
+const isConstant = (col: Float64Array) => col.every((v) => v === col[0]);
+
+/** What every resample of a constant column gives: its value summed n times (as resampling sums it), over n. */
+function constantMean(value: number, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += value;
+  return sum / n;
 }
 
 /** A cheap position-weighted sum: equal columns have equal fingerprints (the converse is checked). */
@@ -195,7 +200,7 @@ export class BootstrapBatch {
 
   mean(values: ArrayLike<number>): MeanCI {
     const target = { mean: mean(values), lo: NaN, hi: NaN };
-    this.enqueue(Float64Array.from(values), target);
+    this.enqueue(values instanceof Float64Array ? values : Float64Array.from(values), target);
     return target;
   }
 
@@ -220,6 +225,8 @@ export class BootstrapBatch {
 
   private enqueue(values: Float64Array, target: { lo: number; hi: number }): void {
     if (values.length === 0) throw new RangeError('cannot bootstrap an empty sample');
+    // Settled now and not kept: every resample of a constant column is the same (see bootstrapMeans).
+    if (isConstant(values)) return void Object.assign(target, { lo: constantMean(values[0]!, values.length), hi: constantMean(values[0]!, values.length) });
     const list = this.pending.get(values.length) ?? [];
     list.push({ values, target });
     this.pending.set(values.length, list);
