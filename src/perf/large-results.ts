@@ -95,9 +95,12 @@ async function keptByViews(pa: string, pb: string): Promise<number> {
     return m.heapUsed + m.arrayBuffers;
   };
   const before = used();
-  const views = [await loadResultView(pa), await loadResultView(pb)];
+  const a = await loadResultView(pa);
+  const b = await loadResultView(pb);
   const kept = used() - before;
-  return views.length > 0 ? kept / 2 ** 20 : 0;
+  // Read after measuring, so neither view can be collected before `used()` has run.
+  if (a.view.records.length + b.view.records.length === 0) console.log('  (empty results)');
+  return kept / 2 ** 20;
 }
 
 /** Two results of `questions` × 4 pipelines; B's rag loses every 40th right answer, so there are flips to list. */

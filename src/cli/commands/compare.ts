@@ -27,7 +27,7 @@ export function registerCompare(program: Command): Command {
     .argument('<b>', 'result JSON of the later run (B)')
     .addOption(new Option('--format <format>', 'output format').choices(formatsFor('comparison')).default('table'))
     .option('--force', 'compare runs of different datasets or question sets on their common questions only')
-    .option('--max-flips <n>', 'flipped questions listed per category (table/md)', parseCount, 50)
+    .option('--max-flips <n>', 'flipped questions listed per category (table/md)', countParser(0), 50)
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
     .action(async (a: string, b: string, opts: CompareCliOptions) => {
@@ -40,10 +40,13 @@ export function registerCompare(program: Command): Command {
     });
 }
 
-export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
+/** A commander parser for a whole-number option of at least `min`. */
+export function countParser(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer of at least ${min}, got "${value}"`);
+    return n;
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { loadResultView } from '../../compare/read.js';
 import { formatDetails } from '../../report/bench-view.js';
 import { formatsFor, render } from '../../report/reporters.js';
 import { InputError } from '../../util/errors.js';
-import { usageErrorToInputError } from './compare.js';
+import { countParser, usageErrorToInputError } from './compare.js';
 import { DEFAULT_EXPLORER_QUESTIONS, writeHtmlReport } from './report-html.js';
 
 interface ReportCliOptions {
@@ -30,12 +30,6 @@ export function parseCadences(value: string): number[] {
   return months;
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of questions, at least 1 (got "${value}")`);
-  return n;
-}
-
 export function registerReport(program: Command): Command {
   return program
     .command('report')
@@ -47,7 +41,7 @@ export function registerReport(program: Command): Command {
     .option('--baseline <file>', 'with --html: a result JSON to compare the run with (it is A, the run is B)')
     .option('--dataset <dir>', "with --html: the run's dataset (question text, gold and stale answers); default: the one its config names, if found")
     .option('--force', 'with --baseline: compare runs of different datasets or question sets on their common questions only')
-    .option('--max-questions <n>', `with --html: questions the explorer shows at most (default ${DEFAULT_EXPLORER_QUESTIONS}; flipped and disagreeing ones first)`, parsePositive)
+    .option('--max-questions <n>', `with --html: questions the explorer shows at most (default ${DEFAULT_EXPLORER_QUESTIONS}; flipped and disagreeing ones first)`, countParser(1))
     .option('--details', "with --format table: append the bench's detailed tables (full summary, by category, retrieval, statistics, notes)")
     .configureOutput({ outputError: () => {} })
     .exitOverride(usageErrorToInputError)
